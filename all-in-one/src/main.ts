@@ -1,0 +1,34 @@
+// Composition root of all-in-one mode (`npm start`): every service in one process, nothing else to install.
+import { ConfigError } from '@beamline/core';
+import { startPlatform } from './platform';
+import { seedDemo } from './seed';
+
+async function main() {
+  const platform = await startPlatform(process.env);
+  const demo =
+    process.env.SEED_DEMO === 'false' ? null : await seedDemo(platform.controlPlane, process.env.DATA_DIR || './data');
+  const lines = [
+    '',
+    'Beamline is running (all-in-one mode)',
+    `  Dashboard      ${platform.urls.dashboard}`,
+    `  REST API       ${platform.urls.api}/v1`,
+    `  API reference  ${platform.urls.docs}`,
+    ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`] : []),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  platform.log.info({ event: 'ready', urls: platform.urls }, 'ready');
+  const stop = async (signal: string) => {
+    platform.log.info({ signal }, 'shutting down');
+    await platform.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`beamline: ${err.message}\nFix the variables above and start again.`);
+  else console.error('beamline failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// Starts every service of the platform in this process, on the embedded default or the given MongoDB/Redis.
+import {
+  createEventPublisher,
+  createLogger,
+  InProcessBus,
+  keyBytes,
+  openStore,
+  SecretBox,
+  type Logger,
+} from '@beamline/core';
+import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '@beamline/control-plane';
+import { allInOneEnv } from './config';
+
+export interface PlatformUrls {
+  api: string;
+  dashboard: string;
+  docs: string;
+  realtime?: string;
+  rtmp?: string;
+  hls?: string;
+}
+
+export interface RunningPlatform {
+  urls: PlatformUrls;
+  controlPlane: ControlPlane;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(rawEnv: Record<string, string | undefined>): Promise<RunningPlatform> {
+  const env = allInOneEnv(rawEnv);
+  const config = parseControlPlaneConfig(env);
+  const log = createLogger({
+    name: 'beamline',
+    level: config.LOG_LEVEL,
+    pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
+  });
+  const store = await openStore({ mongodbUrl: config.MONGODB_URL, dataDir: config.DATA_DIR });
+  const bus = new InProcessBus();
+  const events = createEventPublisher({ store, bus });
+  const secretBox = new SecretBox(keyBytes(config.MASTER_KEY)!);
+  const stops: (() => Promise<void>)[] = [];
+
+  const controlPlane = await createControlPlane({
+    config,
+    store,
+    bus,
+    events,
+    log: log.child({ service: 'control-plane' }),
+    clock: systemClock,
+    secretBox,
+  });
+  await controlPlane.listen(config.PORT, config.HOST);
+  stops.push(() => controlPlane.close());
+  const urls: PlatformUrls = {
+    api: config.PUBLIC_BASE_URL,
+    dashboard: config.PUBLIC_BASE_URL,
+    docs: `${config.PUBLIC_BASE_URL}/docs`,
+  };
+
+  // Each further service starts here, on its own port exactly as in cluster mode.
+
+  return {
+    urls,
+    controlPlane,
+    log,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

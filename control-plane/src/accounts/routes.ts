@@ -1,0 +1,124 @@
+// HTTP transport of developer accounts.
+import { createRateLimit } from '@beamline/core';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { ControlPlaneDeps } from '../deps';
+import { ctxOf, requireDeveloper } from '../http/auth';
+import type { HttpEnv } from '../http/env';
+import { developerRoute, json, ok, publicRoute } from '../http/route';
+import { text } from '../http/schemas';
+import { getMe, login, register } from './accounts';
+import { refreshSession, revokeSession, type SessionSettings } from './tokens';
+
+export const UserSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), createdAt: z.string() })
+  .openapi('User');
+
+const Email = z.email().max(254).openapi({ example: 'dev@example.com' });
+const Password = z.string().min(10, 'must be at least 10 characters').max(200);
+const TokenPair = { accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() };
+const SessionSchema = z.object({ user: UserSchema, ...TokenPair }).openapi('Session');
+const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(300) });
+
+const tags = ['Accounts'];
+
+export function accountRoutes(deps: ControlPlaneDeps) {
+  const app = new OpenAPIHono<HttpEnv>();
+  const s: SessionSettings = {
+    jwtSecret: deps.config.JWT_SECRET,
+    accessTtlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: deps.config.REFRESH_TOKEN_TTL_SECONDS,
+  };
+  const limits = {
+    perAccount: createRateLimit({
+      name: 'login-account',
+      points: deps.config.LOGIN_FAILURES_PER_ACCOUNT,
+      durationSeconds: 900,
+      redis: deps.redis,
+    }),
+    perIp: createRateLimit({
+      name: 'login-ip',
+      points: deps.config.LOGIN_FAILURES_PER_IP,
+      durationSeconds: 900,
+      redis: deps.redis,
+    }),
+  };
+
+  app.openapi(
+    publicRoute({
+      method: 'post',
+      path: '/v1/auth/register',
+      operationId: 'register',
+      summary: 'Create a developer account',
+      tags,
+      request: { body: json(z.strictObject({ email: Email, password: Password, name: text(100).optional() })) },
+      responses: { 201: ok('The new account, signed in', SessionSchema) },
+    }),
+    async (c) => {
+      const result = await register(ctxOf(c), s, c.req.valid('json'));
+      c.set('auditTarget', result.user.id);
+      return c.json(result, 201);
+    },
+  );
+
+  app.openapi(
+    publicRoute({
+      method: 'post',
+      path: '/v1/auth/login',
+      operationId: 'login',
+      summary: 'Log in with email and password',
+      description: 'Failed attempts are rate limited per account and per IP address.',
+      tags,
+      request: { body: json(z.strictObject({ email: Email, password: z.string().min(1).max(200) })) },
+      responses: { 200: ok('Signed in', SessionSchema) },
+    }),
+    async (c) => {
+      const result = await login(ctxOf(c), s, limits, { ...c.req.valid('json'), ip: c.get('ip') });
+      c.set('auditTarget', result.user.id);
+      return c.json(result, 200);
+    },
+  );
+
+  app.openapi(
+    publicRoute({
+      method: 'post',
+      path: '/v1/auth/refresh',
+      operationId: 'refreshSession',
+      summary: 'Trade a refresh token for a new pair',
+      description: 'Refresh tokens rotate: each works once. Reusing one revokes every session of that login.',
+      tags,
+      request: { body: json(RefreshBody) },
+      responses: { 200: ok('A new token pair', z.object(TokenPair).openapi('TokenPair')) },
+    }),
+    async (c) => c.json(await refreshSession(ctxOf(c), s, c.req.valid('json').refreshToken), 200),
+  );
+
+  app.openapi(
+    publicRoute({
+      method: 'post',
+      path: '/v1/auth/logout',
+      operationId: 'logout',
+      summary: 'Revoke a session',
+      tags,
+      request: { body: json(RefreshBody) },
+      responses: { 204: { description: 'Revoked' } },
+    }),
+    async (c) => {
+      await revokeSession(ctxOf(c), c.req.valid('json').refreshToken);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    developerRoute({
+      method: 'get',
+      path: '/v1/me',
+      operationId: 'getMe',
+      summary: 'The signed-in developer',
+      tags,
+      responses: { 200: ok('The account', z.object({ user: UserSchema })) },
+    }),
+    async (c) => c.json({ user: await getMe(ctxOf(c), requireDeveloper(c)) }, 200),
+  );
+
+  return app;
+}

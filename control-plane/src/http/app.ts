@@ -1,0 +1,182 @@
+// Builds the control plane's HTTP application: middleware, every route module, the OpenAPI document.
+import { newId } from '@beamline/protocol';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { appRoutes } from '../apps/routes';
+import { auditMiddleware } from '../audit/routes';
+import type { ControlPlaneDeps } from '../deps';
+import { DomainError, Invalid, RateLimited } from '../errors';
+import { featureModules } from '../modules';
+import { createRepos } from '../repos';
+import { createRateLimit } from '@beamline/core';
+import { authenticate } from './auth';
+import type { HttpEnv } from './env';
+import { errorBody, handleError } from './errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A feature that adds routes (and tenant collections to wipe on app deletion) to the control plane. */
+export interface RouteModule {
+  routes: OpenAPIHono<HttpEnv>;
+  tenantCollections?: readonly string[];
+}
+
+export interface ControlPlaneHttp {
+  app: OpenAPIHono<HttpEnv>;
+  openApiDocument(): ReturnType<OpenAPIHono['getOpenAPI31Document']>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[] = []): ControlPlaneHttp {
+  const repos = createRepos(deps.store);
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw Invalid(
+          'validation_failed',
+          'Some fields are missing, of the wrong type, or not allowed.',
+          result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code })),
+        );
+      }
+    },
+  });
+  const perKey = createRateLimit({
+    name: 'api-key',
+    points: deps.config.RATE_LIMIT_API_KEY_PER_MINUTE,
+    durationSeconds: 60,
+    redis: deps.redis,
+  });
+  const perIp = createRateLimit({
+    name: 'ip',
+    points: deps.config.RATE_LIMIT_IP_PER_MINUTE,
+    durationSeconds: 60,
+    redis: deps.redis,
+  });
+
+  app.use('*', async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : newId('request');
+    const forwarded = deps.config.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    let ip = forwarded ?? 'unknown';
+    if (!forwarded) {
+      try {
+        ip = getConnInfo(c).remote.address ?? 'unknown';
+      } catch {
+        // app.request() in tests has no socket
+      }
+    }
+    const log = deps.log.child({ requestId });
+    c.set('deps', deps);
+    c.set('repos', repos);
+    c.set('requestId', requestId);
+    c.set('ip', ip);
+    c.set('log', log);
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    await next();
+    log.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - started).toFixed(2) },
+      'request',
+    );
+  });
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (origin) => origin,
+      credentials: false,
+      maxAge: 600,
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    }),
+  );
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+      },
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    const wait = await perIp.consume(c.get('ip'));
+    if (wait) throw new RateLimited(wait, 'Too many requests from this address.');
+    await next();
+  });
+  app.use('/v1/*', authenticate);
+  app.use('/v1/*', async (c, next) => {
+    const actor = c.get('actor');
+    if (actor?.type === 'apiKey') {
+      const wait = await perKey.consume(actor.keyId);
+      if (wait) throw new RateLimited(wait, 'Too many requests for this API key.');
+    }
+    await next();
+  });
+  const operationIds = new Map<string, string>();
+  app.use(
+    '/v1/*',
+    auditMiddleware(() => operationIds),
+  );
+
+  const modules: RouteModule[] = [
+    { routes: appRoutes(deps, () => tenantCollections) },
+    ...featureModules(deps),
+    ...extraModules,
+  ];
+  const tenantCollections = [...new Set(modules.flatMap((m) => m.tenantCollections ?? []))];
+  for (const m of modules) app.route('/', m.routes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A developer access token from /v1/auth/login or /v1/auth/refresh.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKeyAuth', {
+    type: 'http',
+    scheme: 'basic',
+    description: "Server to server: base64(apiKey:apiSecret). Reaches only that key's app.",
+  });
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Beamline API',
+      version: '1.0.0',
+      description:
+        'Live video and chat for your product. Errors share one body: {"error": {"code", "message", "details", "requestId"}}.',
+    },
+    servers: [{ url: deps.config.PUBLIC_BASE_URL }],
+  };
+  const openApiDocument = () => app.getOpenAPI31Document(documentConfig);
+  for (const [path, item] of Object.entries(openApiDocument().paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, { operationId?: string }>)) {
+      if (op?.operationId)
+        operationIds.set(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, op.operationId);
+    }
+  }
+  let cachedDocument: unknown;
+  app.get('/openapi.json', (c) => c.json((cachedDocument ??= openApiDocument())));
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Beamline API reference' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.ping();
+      return c.json({ status: 'ready', store: deps.store.kind });
+    } catch (err) {
+      c.get('log').warn({ err }, 'store not reachable');
+      return c.json(errorBody(c, 'unavailable', 'The store is not reachable.'), 503);
+    }
+  });
+
+  app.notFound((c) => c.json(errorBody(c, 'not_found', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError);
+  return { app, openApiDocument };
+}
+
+export type { Hono };

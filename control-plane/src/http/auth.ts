@@ -1,0 +1,131 @@
+// Who is calling: a developer (bearer access token) or a developer's backend (Basic API key).
+import { findActiveApiKey, safeEqual } from '@beamline/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import jwt from 'jsonwebtoken';
+import type { Actor, AppCtx, Ctx } from '../context';
+import { Forbidden, NotFound, Unauthorized } from '../errors';
+import { PERMISSIONS, roleMay, type PermissionName } from '../permissions';
+import type { HttpEnv } from './env';
+
+export interface AccessClaims {
+  sub: string;
+  typ: 'access';
+}
+
+export function signAccessToken(secret: string, userId: string, ttlSeconds: number): string {
+  return jwt.sign({ typ: 'access' }, secret, {
+    subject: userId,
+    expiresIn: ttlSeconds,
+    algorithm: 'HS256',
+    issuer: 'beamline',
+  });
+}
+
+function verifyAccessToken(secret: string, token: string): string {
+  try {
+    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'beamline' }) as jwt.JwtPayload;
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string')
+      throw Unauthorized('unauthorized', 'Not an access token.');
+    return claims.sub;
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError)
+      throw Unauthorized('token_expired', 'The access token has expired; refresh it.');
+    throw Unauthorized('unauthorized', 'The access token is not valid.');
+  }
+}
+
+function decodeBasic(value: string): [string, string] | null {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? [decoded.slice(0, colon), decoded.slice(colon + 1)] : null;
+}
+
+export const authenticate: MiddlewareHandler<HttpEnv> = async (c, next) => {
+  const header = c.req.header('authorization');
+  if (header) c.set('actor', await resolveActor(c, header));
+  await next();
+};
+
+async function resolveActor(c: Context<HttpEnv>, header: string): Promise<Actor> {
+  const deps = c.get('deps');
+  const [scheme, value] = header.split(' ', 2);
+  if (scheme?.toLowerCase() === 'bearer' && value) {
+    return { type: 'developer', userId: verifyAccessToken(deps.config.JWT_SECRET, value) };
+  }
+  if (scheme?.toLowerCase() === 'basic' && value) {
+    const pair = decodeBasic(value);
+    if (pair) {
+      const key = await findActiveApiKey(deps.store, deps.secretBox, pair[0], deps.clock.now());
+      if (key && key.secrets.some((s) => safeEqual(s, pair[1])))
+        return { type: 'apiKey', keyId: key.id, appId: key.appId };
+    }
+    throw Unauthorized('invalid_api_key', 'The API key or secret is not valid, or the key was revoked.');
+  }
+  throw Unauthorized('unauthorized', 'Use "Authorization: Bearer <access token>" or "Basic base64(key:secret)".');
+}
+
+export function requireActor(c: Context<HttpEnv>): Actor {
+  const actor = c.get('actor');
+  if (!actor) throw Unauthorized('unauthorized', 'This route needs credentials.');
+  return actor;
+}
+
+export function requireDeveloper(c: Context<HttpEnv>): string {
+  const actor = requireActor(c);
+  if (actor.type !== 'developer') throw Forbidden('forbidden', 'This route is for developer accounts, not API keys.');
+  return actor.userId;
+}
+
+/**
+ * Gate of every app-scoped route: the app must be visible to the caller (else 404, never a hint
+ * that it exists), and the caller's role or key must hold the route's permission (else 403).
+ */
+export function requireApp(permission: PermissionName): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const actor = requireActor(c);
+    const repos = c.get('repos');
+    const appId = c.req.param('appId') ?? '';
+    const hidden = NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);
+    if (actor.type === 'apiKey' && actor.appId !== appId) throw hidden;
+    const [app, member] = await Promise.all([
+      repos.apps.findOne({ id: appId }),
+      actor.type === 'developer' ? repos.forApp(appId).members.findOne({ userId: actor.userId }) : null,
+    ]);
+    if (!app) throw hidden;
+    if (actor.type === 'developer') {
+      if (!member) throw hidden;
+      if (!roleMay(member.role, permission)) {
+        throw Forbidden('forbidden', `The ${member.role} role may not do this (${permission}).`);
+      }
+      c.set('role', member.role);
+      c.set('actor', { ...actor, role: member.role });
+    } else if (actor.type === 'apiKey') {
+      if (!PERMISSIONS[permission].apiKey)
+        throw Forbidden('forbidden', `API keys may not do this (${permission}); sign in.`);
+      if (app.status === 'archived') throw Forbidden('app_archived', 'This app is archived; its API keys do not work.');
+    } else {
+      throw Forbidden('forbidden', 'Not allowed.');
+    }
+    c.set('app', app);
+    await next();
+  };
+}
+
+export function ctxOf(c: Context<HttpEnv>): Ctx {
+  const deps = c.get('deps');
+  return {
+    actor: c.get('actor') ?? { type: 'system' },
+    repos: c.get('repos'),
+    store: deps.store,
+    bus: deps.bus,
+    events: deps.events,
+    clock: deps.clock,
+    log: c.get('log'),
+  };
+}
+
+export function appCtxOf(c: Context<HttpEnv>): AppCtx {
+  const app = c.get('app');
+  if (!app) throw new Error('appCtxOf used on a route without requireApp');
+  return { ...ctxOf(c), appId: app.id };
+}

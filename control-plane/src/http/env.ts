@@ -1,0 +1,21 @@
+// The Hono environment of the control plane: what middleware puts on each request.
+import type { Logger } from '@beamline/core';
+import type { Actor } from '../context';
+import type { ControlPlaneDeps } from '../deps';
+import type { MemberRole } from '../permissions';
+import type { AppDoc, Repos } from '../repos';
+
+export interface HttpEnv {
+  Variables: {
+    deps: ControlPlaneDeps;
+    repos: Repos;
+    requestId: string;
+    log: Logger;
+    ip: string;
+    actor?: Actor;
+    app?: AppDoc;
+    role?: MemberRole;
+    /** The id of what a mutating call changed, for the audit log. */
+    auditTarget?: string;
+  };
+}

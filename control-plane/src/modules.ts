@@ -1,0 +1,17 @@
+// Every feature of the control plane that adds routes. A new feature adds one line here.
+import { accountRoutes } from './accounts/routes';
+import { auditRoutes } from './audit/routes';
+import type { ControlPlaneDeps } from './deps';
+import type { RouteModule } from './http/app';
+import { keyRoutes } from './keys/routes';
+import { memberRoutes } from './members/routes';
+import { TENANT_COLLECTIONS } from './repos';
+
+export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
+  return [
+    { routes: accountRoutes(deps) },
+    { routes: keyRoutes(deps), tenantCollections: TENANT_COLLECTIONS },
+    { routes: memberRoutes(deps) },
+    { routes: auditRoutes() },
+  ];
+}

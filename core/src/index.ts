@@ -1,0 +1,10 @@
+// Server-side building blocks shared by the services: store, bus, rate limits, crypto, config, logs.
+export * from './store';
+export * from './bus';
+export * from './config';
+export * from './crypto';
+export * from './logger';
+export * from './ratelimit';
+export * from './secrets';
+export * from './apikeys';
+export * from './events';

@@ -1,0 +1,167 @@
+// The embedded document store: one append-only NeDB datafile per collection under DATA_DIR.
+// A write is acknowledged after its line is appended to the datafile, so it survives kill -9.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Datastore from '@seald-io/nedb';
+import { fromStored, toStored, toStoredFilter, toStoredUpdate } from './mapping';
+import { DuplicateKeyError, type Collection, type DocumentStore, type IndexSpec } from './types';
+
+type Raw = Record<string, unknown>;
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { errorType?: string }).errorType === 'uniqueViolated';
+}
+
+class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
+  constructor(
+    private readonly name: string,
+    private readonly db: Datastore<Raw>,
+  ) {}
+
+  async insert(doc: T): Promise<T> {
+    try {
+      await this.db.insertAsync(toStored(doc));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name);
+      throw err;
+    }
+    return doc;
+  }
+
+  async findOne(filter: Raw): Promise<T | null> {
+    return fromStored<T>(await this.db.findOneAsync(toStoredFilter(filter)));
+  }
+
+  async find(
+    filter: Raw,
+    options: { sort?: Record<string, 1 | -1>; limit?: number; skip?: number } = {},
+  ): Promise<T[]> {
+    let cursor = this.db.findAsync(toStoredFilter(filter));
+    if (options.sort) cursor = cursor.sort(renameIdKey(options.sort));
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return (await cursor).map((d) => fromStored<T>(d)!);
+  }
+
+  count(filter: Raw): Promise<number> {
+    return this.db.countAsync(toStoredFilter(filter));
+  }
+
+  async updateOne(filter: Raw, update: Parameters<Collection<T>['updateOne']>[1]): Promise<T | null> {
+    const ops = toStoredUpdate(update);
+    if (Object.keys(ops).length === 0) return this.findOne(filter);
+    try {
+      const res = await this.db.updateAsync(toStoredFilter(filter), ops, { returnUpdatedDocs: true, multi: false });
+      return fromStored<T>(res.affectedDocuments as Raw | null);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name);
+      throw err;
+    }
+  }
+
+  async updateMany(filter: Raw, update: Parameters<Collection<T>['updateMany']>[1]): Promise<number> {
+    const ops = toStoredUpdate(update);
+    if (Object.keys(ops).length === 0) return 0;
+    const res = await this.db.updateAsync(toStoredFilter(filter), ops, { multi: true });
+    return res.numAffected;
+  }
+
+  async upsert(filter: Raw, update: Parameters<Collection<T>['upsert']>[1], doc: T): Promise<T> {
+    const existing = await this.updateOne(filter, update);
+    if (existing) return existing;
+    try {
+      return await this.insert(doc);
+    } catch (err) {
+      // Lost a race with another insert of the same key: apply the update to the winner.
+      if (err instanceof DuplicateKeyError) {
+        const after = await this.updateOne(filter, update);
+        if (after) return after;
+      }
+      throw err;
+    }
+  }
+
+  async deleteOne(filter: Raw): Promise<boolean> {
+    return (await this.db.removeAsync(toStoredFilter(filter), { multi: false })) > 0;
+  }
+
+  deleteMany(filter: Raw): Promise<number> {
+    return this.db.removeAsync(toStoredFilter(filter), { multi: true });
+  }
+}
+
+function renameIdKey(sort: Record<string, 1 | -1>): Record<string, 1 | -1> {
+  return Object.fromEntries(Object.entries(sort).map(([k, v]) => [k === 'id' ? '_id' : k, v]));
+}
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  /** How often each datafile is rewritten without its superseded lines. */
+  compactionIntervalMs?: number;
+}
+
+export class EmbeddedStore implements DocumentStore {
+  readonly kind = 'embedded' as const;
+  private readonly dbs = new Map<string, Datastore<Raw>>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly dir: string;
+
+  constructor(private readonly options: EmbeddedStoreOptions) {
+    this.dir = join(options.dataDir, 'store');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private db(name: string): Datastore<Raw> {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`invalid collection name ${name}`);
+    let db = this.dbs.get(name);
+    if (!db) {
+      db = new Datastore<Raw>({ filename: join(this.dir, `${name}.db`) });
+      this.dbs.set(name, db);
+      this.loading.set(name, db.loadDatabaseAsync());
+      const interval = this.options.compactionIntervalMs ?? 10 * 60_000;
+      db.setAutocompactionInterval(interval);
+    }
+    return db;
+  }
+
+  collection<T extends { id: string }>(name: string): Collection<T> {
+    const db = this.db(name);
+    const loaded = this.loading.get(name)!;
+    const coll = new EmbeddedCollection<T>(name, db);
+    // Every call waits for the datafile to be loaded once (NeDB also queues, this makes errors surface).
+    return new Proxy(coll, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          await loaded;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+
+  async ensureIndexes(specs: IndexSpec[]): Promise<void> {
+    for (const spec of specs) {
+      const db = this.db(spec.collection);
+      await this.loading.get(spec.collection);
+      const fieldName = spec.fields.length === 1 ? spec.fields[0]! : spec.fields;
+      await db.ensureIndexAsync({
+        fieldName: fieldName === 'id' ? '_id' : fieldName,
+        unique: spec.unique ?? false,
+        sparse: spec.sparse ?? false,
+      });
+    }
+  }
+
+  async ping(): Promise<void> {
+    await Promise.all(this.loading.values());
+  }
+
+  async close(): Promise<void> {
+    for (const db of this.dbs.values()) {
+      db.stopAutocompaction();
+      await db.compactDatafileAsync().catch(() => undefined);
+    }
+  }
+}

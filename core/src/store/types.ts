@@ -1,0 +1,96 @@
+// The document store port: one interface, two adapters (MongoDB, embedded file store).
+
+/**
+ * A filter in the subset both adapters speak natively: equality on fields, and
+ * `$in`, `$nin`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$exists` on one field; `$or` of such filters.
+ * Values come from validated input only, never from raw request bodies.
+ */
+export type Filter = Record<string, unknown>;
+
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  skip?: number;
+}
+
+export interface Update<T> {
+  set?: Partial<T>;
+  unset?: (keyof T & string)[];
+  inc?: Partial<Record<keyof T & string, number>>;
+}
+
+export interface IndexSpec {
+  collection: string;
+  fields: string[];
+  unique?: boolean;
+  /** Skip documents that do not have the field (for unique indexes on optional fields). */
+  sparse?: boolean;
+}
+
+export interface Collection<T extends { id: string }> {
+  /** Inserts a document; rejects with DuplicateKeyError when a unique index is violated. */
+  insert(doc: T): Promise<T>;
+  findOne(filter: Filter): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter: Filter): Promise<number>;
+  /** Updates the first match atomically and returns it as it is after the update. */
+  updateOne(filter: Filter, update: Update<T>): Promise<T | null>;
+  updateMany(filter: Filter, update: Update<T>): Promise<number>;
+  /** Inserts `doc` if nothing matches, else applies `update`; returns the document after. */
+  upsert(filter: Filter, update: Update<T>, doc: T): Promise<T>;
+  deleteOne(filter: Filter): Promise<boolean>;
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+export interface DocumentStore {
+  readonly kind: 'mongodb' | 'embedded';
+  collection<T extends { id: string }>(name: string): Collection<T>;
+  ensureIndexes(specs: IndexSpec[]): Promise<void>;
+  /** Resolves when the store answers; rejects when it is not reachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly collection: string,
+    message = `duplicate key in ${collection}`,
+  ) {
+    super(message);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** Tenant data is reached only through a view that adds `appId` to every filter and document. */
+export interface TenantCollection<T extends { id: string; appId: string }> {
+  readonly appId: string;
+  insert(doc: Omit<T, 'appId'>): Promise<T>;
+  findOne(filter: Filter): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter: Filter): Promise<number>;
+  updateOne(filter: Filter, update: Update<T>): Promise<T | null>;
+  updateMany(filter: Filter, update: Update<T>): Promise<number>;
+  upsert(filter: Filter, update: Update<T>, doc: Omit<T, 'appId'>): Promise<T>;
+  deleteOne(filter: Filter): Promise<boolean>;
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+export function tenantCollection<T extends { id: string; appId: string }>(
+  collection: Collection<T>,
+  appId: string,
+): TenantCollection<T> {
+  if (!appId) throw new Error('tenantCollection needs an appId');
+  const scope = (filter: Filter): Filter => ({ ...filter, appId });
+  return {
+    appId,
+    insert: (doc) => collection.insert({ ...doc, appId } as T),
+    findOne: (f) => collection.findOne(scope(f)),
+    find: (f, o) => collection.find(scope(f), o),
+    count: (f) => collection.count(scope(f)),
+    updateOne: (f, u) => collection.updateOne(scope(f), u),
+    updateMany: (f, u) => collection.updateMany(scope(f), u),
+    upsert: (f, u, doc) => collection.upsert(scope(f), u, { ...doc, appId } as T),
+    deleteOne: (f) => collection.deleteOne(scope(f)),
+    deleteMany: (f) => collection.deleteMany(scope(f)),
+  };
+}

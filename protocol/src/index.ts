@@ -1,0 +1,6 @@
+// The wire contract every part imports.
+export * from './events';
+export * from './errors';
+export * from './ids';
+export * from './tokens';
+export * from './webhooks';

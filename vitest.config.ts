@@ -1,0 +1,26 @@
+// Two tiers: fast unit tests (in-process adapters, app.request) and integration tests
+// (real servers on loopback: redis-server, ffmpeg over RTMP, Chromium).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['*/test/unit/**/*.test.ts', 'sdks/js/test/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['*/test/integration/**/*.test.ts', 'sdks/js/test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
