@@ -87,6 +87,10 @@ export interface ChatMessage {
   updatedAt?: string;
   deleted?: boolean;
   clientId?: string;
+  /** Number of replies, on a message that starts a thread. */
+  replyCount?: number;
+  /** Set on a shadow-banned user's messages: only that user receives them. */
+  shadowed?: boolean;
 }
 
 export interface EventEnvelope<T extends AnyEventType = AnyEventType> {

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './ids';
 export * from './tokens';
 export * from './webhooks';
+export * from './realtime';
