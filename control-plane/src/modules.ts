@@ -6,6 +6,8 @@ import type { RouteModule } from './http/app';
 import { keyRoutes } from './keys/routes';
 import { memberRoutes } from './members/routes';
 import { TENANT_COLLECTIONS } from './repos';
+import { webhookModule } from './webhooks';
+import { streamModules } from './streams';
 
 export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
   return [
@@ -13,5 +15,7 @@ export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
     { routes: keyRoutes(deps), tenantCollections: TENANT_COLLECTIONS },
     { routes: memberRoutes(deps) },
     { routes: auditRoutes() },
+    webhookModule(deps),
+    ...streamModules(deps),
   ];
 }

@@ -1,0 +1,124 @@
+// The internal edge API (/internal/edge/*): only callers holding EDGE_SECRET; not part of the public document.
+import { safeEqual } from '@beamline/core';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import type { ControlPlaneDeps } from '../deps';
+import { Invalid, Unauthorized } from '../errors';
+import { ctxOf } from '../http/auth';
+import type { HttpEnv } from '../http/env';
+import { playbackInfo, publishAuth, reportLifecycle, reportStats, reportUsage } from './edge';
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+const Recording = z.object({
+  status: z.enum(['ready', 'failed']),
+  durationSeconds: z.number().min(0),
+  sizeBytes: z.number().int().min(0),
+  renditions: z
+    .array(
+      z.object({
+        name: z.string().max(64),
+        width: z.number().int().optional(),
+        height: z.number().int().optional(),
+        bandwidth: z.number().int().optional(),
+      }),
+    )
+    .max(16),
+});
+const Lifecycle = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), sessionId: id, resumed: z.boolean(), edgeUrl: z.string().max(500) }),
+  z.object({ type: z.literal('disconnected'), sessionId: id }),
+  z.object({ type: z.literal('ended'), sessionId: id, reason: z.string().max(200), recording: Recording.optional() }),
+  z.object({ type: z.literal('error'), sessionId: id, reason: z.string().max(500) }),
+  z.object({
+    type: z.literal('quality_drop'),
+    sessionId: id,
+    speed: z.number().optional(),
+    reason: z.string().max(200),
+  }),
+]);
+const Stats = z.object({
+  sessionId: id,
+  ingest: z
+    .object({
+      videoCodec: z.string().max(32).optional(),
+      audioCodec: z.string().max(32).optional(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      fps: z.number().optional(),
+      bitrateKbps: z.number().optional(),
+      speed: z.number().optional(),
+    })
+    .optional(),
+  restream: z
+    .record(
+      z.string().max(64),
+      z.object({
+        status: z.enum(['connecting', 'active', 'failed', 'stopped']),
+        error: z.string().max(500).optional(),
+      }),
+    )
+    .optional(),
+});
+const Usage = z.object({
+  streams: z
+    .array(z.object({ streamId: id, viewers: z.number().int().min(0), bytes: z.number().int().min(0) }))
+    .max(10_000),
+});
+
+async function body<T extends z.ZodType>(raw: Request, schema: T): Promise<z.infer<T>> {
+  let value: unknown;
+  try {
+    value = await raw.json();
+  } catch {
+    throw Invalid('bad_request', 'The request body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw Invalid(
+      'validation_failed',
+      'Some fields are missing, of the wrong type, or not allowed.',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
+function param(value: string | undefined): string {
+  const parsed = id.safeParse(value);
+  if (!parsed.success) throw Invalid('validation_failed', 'The id in the path is not valid.');
+  return parsed.data;
+}
+
+export function edgeRoutes(deps: ControlPlaneDeps) {
+  const app = new OpenAPIHono<HttpEnv>();
+  app.use('/internal/edge/*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!given || !safeEqual(given, deps.config.EDGE_SECRET))
+      throw Unauthorized('unauthorized', 'The edge secret is missing or wrong.');
+    c.set('actor', { type: 'edge' });
+    await next();
+  });
+  app.post('/internal/edge/publish-auth', async (c) => {
+    const input = await body(c.req.raw, z.object({ streamKey: z.string().min(1).max(200) }));
+    return c.json(await publishAuth(ctxOf(c), input), 200);
+  });
+  app.post('/internal/edge/streams/:streamId/lifecycle', async (c) => {
+    await reportLifecycle(ctxOf(c), param(c.req.param('streamId')), await body(c.req.raw, Lifecycle));
+    return c.json({ ok: true }, 200);
+  });
+  app.post('/internal/edge/streams/:streamId/stats', async (c) =>
+    c.json(await reportStats(ctxOf(c), param(c.req.param('streamId')), await body(c.req.raw, Stats)), 200),
+  );
+  app.get('/internal/edge/playback/:playbackId', async (c) =>
+    c.json(await playbackInfo(ctxOf(c), deps.secretBox, param(c.req.param('playbackId'))), 200),
+  );
+  app.post('/internal/edge/usage', async (c) => {
+    await reportUsage(ctxOf(c), await body(c.req.raw, Usage));
+    return c.json({ ok: true }, 200);
+  });
+  return app;
+}

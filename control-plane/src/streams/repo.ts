@@ -1,0 +1,163 @@
+// The documents of live streams, transcoding profiles and recordings, and their tenant-scoped collections.
+import {
+  tenantCollection,
+  type Collection,
+  type DocumentStore,
+  type IndexSpec,
+  type TenantCollection,
+} from '@beamline/core';
+
+export type PlaybackPolicy = 'public' | 'signed';
+export type LatencyMode = 'standard' | 'low';
+/** Where the publisher is: idle (nobody), live, disconnected (left, may resume within the reconnect window). */
+export type StreamState = 'idle' | 'live' | 'disconnected';
+
+export interface RestreamTarget {
+  id: string;
+  url: string;
+  streamKey: string;
+  enabled: boolean;
+}
+
+export interface IngestStats {
+  videoCodec?: string;
+  audioCodec?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+  bitrateKbps?: number;
+  speed?: number;
+  updatedAt: string;
+}
+
+export interface RestreamStatus {
+  status: 'connecting' | 'active' | 'failed' | 'stopped';
+  error?: string;
+  updatedAt: string;
+}
+
+export interface StreamDoc {
+  id: string;
+  appId: string;
+  name: string;
+  streamKey: string;
+  playbackId: string;
+  playbackPolicy: PlaybackPolicy;
+  latencyMode: LatencyMode;
+  profileId: string;
+  record: boolean;
+  reconnectWindowSeconds: number;
+  restreamTargets: RestreamTarget[];
+  enabled: boolean;
+  state: StreamState;
+  /** The publish session the edge holds; reports naming any other session are ignored. */
+  liveSessionId?: string;
+  /** The stream key the live session was admitted with; a reset key cuts the session. */
+  liveSessionKey?: string;
+  liveRecordingId?: string;
+  liveStartedAt?: string;
+  disconnectedAt?: string;
+  lastSeenAt?: string;
+  lastEndedAt?: string;
+  ingest?: IngestStats;
+  restreamStatus?: Record<string, RestreamStatus>;
+  viewers?: number;
+  bytesServed?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Rendition {
+  name: string;
+  height: number;
+  videoBitrateKbps: number;
+  fps: number;
+  audioBitrateKbps: number;
+}
+
+export const VIDEO_ENCODERS = ['libx264', 'h264_nvenc', 'h264_vaapi', 'h264_qsv'] as const;
+export type VideoEncoder = (typeof VIDEO_ENCODERS)[number];
+export const X264_PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+] as const;
+
+export interface ProfileDoc {
+  id: string;
+  appId: string;
+  name: string;
+  renditions: Rendition[];
+  passthrough: boolean;
+  segmentSeconds: number;
+  encoder: VideoEncoder;
+  preset: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecordingRendition {
+  name: string;
+  width?: number;
+  height?: number;
+  bandwidth?: number;
+}
+
+export interface RecordingDoc {
+  id: string;
+  appId: string;
+  streamId: string;
+  playbackId: string;
+  status: 'recording' | 'ready' | 'failed';
+  startedAt: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  sizeBytes?: number;
+  renditions?: RecordingRendition[];
+  /** Base URL of the edge holding the files, for deletion. */
+  edgeUrl?: string;
+  createdAt: string;
+}
+
+export const STREAM_COLLECTIONS = ['streams', 'transcoding_profiles', 'recordings'] as const;
+
+export const STREAM_INDEXES: IndexSpec[] = [
+  { collection: 'streams', fields: ['streamKey'], unique: true },
+  { collection: 'streams', fields: ['playbackId'], unique: true },
+  { collection: 'recordings', fields: ['streamId'] },
+  ...STREAM_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),
+];
+
+export interface StreamRepos {
+  streams: TenantCollection<StreamDoc>;
+  profiles: TenantCollection<ProfileDoc>;
+  recordings: TenantCollection<RecordingDoc>;
+}
+
+export interface StreamLookup {
+  /** Cross-tenant look-ups for the edge only: by stream key, by playback id. */
+  streams: Collection<StreamDoc>;
+  recordings: Collection<RecordingDoc>;
+  forApp(appId: string): StreamRepos;
+}
+
+export function streamRepos(store: DocumentStore): StreamLookup {
+  const streams = store.collection<StreamDoc>('streams');
+  const profiles = store.collection<ProfileDoc>('transcoding_profiles');
+  const recordings = store.collection<RecordingDoc>('recordings');
+  return {
+    streams,
+    recordings,
+    forApp: (appId) => ({
+      streams: tenantCollection(streams, appId),
+      profiles: tenantCollection(profiles, appId),
+      recordings: tenantCollection(recordings, appId),
+    }),
+  };
+}

@@ -1,0 +1,169 @@
+// Wire schemas of streams, transcoding profiles and recordings: they validate requests and write the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { text } from '../http/schemas';
+import { VIDEO_ENCODERS, X264_PRESETS } from './repo';
+
+const rtmpUrl = z
+  .string()
+  .max(500)
+  .regex(/^rtmps?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an rtmp:// or rtmps:// URL')
+  .openapi({ example: 'rtmp://a.rtmp.youtube.com/live2' });
+
+export const RestreamTargetInput = z.strictObject({
+  url: rtmpUrl,
+  streamKey: z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[^\s]+$/, 'must not contain spaces'),
+  enabled: z.boolean().optional(),
+});
+
+export const StreamInputSchema = z.strictObject({
+  name: text(200),
+  profileId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: 'A transcoding profile id; "default" if absent.' }),
+  latencyMode: z.enum(['standard', 'low']).optional().openapi({ description: 'low: 1 s segments, tuned for latency.' }),
+  playbackPolicy: z
+    .enum(['public', 'signed'])
+    .optional()
+    .openapi({ description: 'signed: every HLS request needs a playback token.' }),
+  record: z.boolean().optional(),
+  reconnectWindowSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(600)
+    .optional()
+    .openapi({ description: 'How long a disconnected publisher may come back to the same live session (default 60).' }),
+  restreamTargets: z.array(RestreamTargetInput).max(10).optional(),
+});
+export const StreamUpdateSchema = StreamInputSchema.partial();
+
+export const StreamSchema = z
+  .object({
+    id: z.string().openapi({ example: 'str_0123456789abcdefghij' }),
+    name: z.string(),
+    streamKey: z.string().openapi({ description: 'Secret: whoever holds it can publish.' }),
+    playbackId: z.string(),
+    playbackPolicy: z.enum(['public', 'signed']),
+    latencyMode: z.enum(['standard', 'low']),
+    profileId: z.string(),
+    record: z.boolean(),
+    reconnectWindowSeconds: z.number(),
+    enabled: z.boolean(),
+    status: z.enum(['idle', 'live', 'disconnected', 'disabled']),
+    rtmpUrl: z.string().openapi({ description: 'The RTMP server URL for OBS.' }),
+    publishUrl: z.string().openapi({ description: 'rtmpUrl/streamKey, for tools that take one URL.' }),
+    hlsUrl: z.string(),
+    thumbnailUrl: z.string(),
+    restreamTargets: z.array(
+      z.object({
+        id: z.string(),
+        url: z.string(),
+        streamKey: z.string(),
+        enabled: z.boolean(),
+        status: z.enum(['connecting', 'active', 'failed', 'stopped']),
+        error: z.string().nullable(),
+      }),
+    ),
+    ingest: z
+      .object({
+        videoCodec: z.string().optional(),
+        audioCodec: z.string().optional(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        fps: z.number().optional(),
+        bitrateKbps: z.number().optional(),
+        speed: z.number().optional(),
+        updatedAt: z.string(),
+      })
+      .nullable(),
+    viewers: z.number(),
+    liveStartedAt: z.string().nullable(),
+    lastEndedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Stream');
+
+const Rendition = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/)
+    .optional()
+    .openapi({ description: 'Defaults to "{height}p".' }),
+  height: z.number().int().min(144).max(2160),
+  videoBitrateKbps: z.number().int().min(100).max(50_000),
+  fps: z.number().int().min(10).max(60).optional(),
+  audioBitrateKbps: z.number().int().min(32).max(320).optional(),
+});
+
+export const ProfileInputSchema = z.strictObject({
+  name: text(100),
+  renditions: z.array(Rendition).max(6),
+  passthrough: z.boolean().optional().openapi({ description: 'Offer the source, unchanged, as the top rendition.' }),
+  segmentSeconds: z.number().min(0.5).max(10).optional(),
+  encoder: z.enum(VIDEO_ENCODERS).optional(),
+  preset: z.enum(X264_PRESETS).optional().openapi({ description: 'x264 preset (ignored by hardware encoders).' }),
+});
+
+export const ProfileSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    renditions: z.array(
+      z.object({
+        name: z.string(),
+        height: z.number(),
+        videoBitrateKbps: z.number(),
+        fps: z.number(),
+        audioBitrateKbps: z.number(),
+      }),
+    ),
+    passthrough: z.boolean(),
+    segmentSeconds: z.number(),
+    encoder: z.enum(VIDEO_ENCODERS),
+    preset: z.string(),
+    builtIn: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('TranscodingProfile');
+
+export const RecordingSchema = z
+  .object({
+    id: z.string(),
+    streamId: z.string(),
+    status: z.enum(['recording', 'ready', 'failed']),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    durationSeconds: z.number().nullable(),
+    sizeBytes: z.number().nullable(),
+    renditions: z.array(
+      z.object({
+        name: z.string(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        bandwidth: z.number().optional(),
+      }),
+    ),
+    hlsUrl: z.string(),
+    thumbnailUrl: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Recording');
+
+export const PlaybackTokenInput = z.strictObject({
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400)
+    .default(3600),
+  viewerId: z.string().min(1).max(128).optional(),
+});
