@@ -20,8 +20,7 @@ async function format(source: string, path: string): Promise<string> {
 export async function renderSdkTypes(doc: OpenApiDocument): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const ast = await openapiTS(doc as never, { alphabetize: true });
-  const header =
-    '// Generated from the OpenAPI document by scripts/docs/generate.ts; do not edit.\n/* eslint-disable */\n';
+  const header = '// Generated from the OpenAPI document by scripts/docs/generate.ts; do not edit.\n';
   out[`${GENERATED}/openapi.ts`] = await format(header + astToString(ast), `${GENERATED}/openapi.ts`);
   for (const name of PROTOCOL_MODULES) {
     const path = `${GENERATED}/protocol/${name}.ts`;

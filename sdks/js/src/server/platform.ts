@@ -1,6 +1,12 @@
 // The server client: `new Platform({ apiKey, apiSecret, baseUrl })`, for a developer's backend only.
 import { HttpClient, type HttpOptions } from './http';
-import { AppsResource, AuditLogsResource } from './resources';
+import {
+  AppsResource,
+  AuditLogsResource,
+  RecordingsResource,
+  StreamsResource,
+  TranscodingProfilesResource,
+} from './resources';
 import type { ResourceContext } from './resource';
 import { createPlaybackToken, createUserToken, type PlaybackTokenOptions, type UserTokenOptions } from './tokens';
 import type { OpResult } from './types';
@@ -13,6 +19,9 @@ export interface PlatformOptions extends HttpOptions {
 export class Platform {
   readonly apps: AppsResource;
   readonly auditLogs: AuditLogsResource;
+  readonly streams: StreamsResource;
+  readonly transcodingProfiles: TranscodingProfilesResource;
+  readonly recordings: RecordingsResource;
 
   private readonly http: HttpClient;
   private readonly credentials: { apiKey: string; apiSecret: string };
@@ -25,6 +34,9 @@ export class Platform {
     const ctx: ResourceContext = { http: this.http, appId: () => this.appId() };
     this.apps = new AppsResource(ctx);
     this.auditLogs = new AuditLogsResource(ctx);
+    this.streams = new StreamsResource(ctx);
+    this.transcodingProfiles = new TranscodingProfilesResource(ctx);
+    this.recordings = new RecordingsResource(ctx);
   }
 
   /** The id of the app this API key belongs to (one request, then cached). */
