@@ -1,0 +1,12 @@
+// What a realtime node runs on: the Socket.IO server, the chat services, the limits.
+import type { Logger } from '@beamline/core';
+import type { Server } from 'socket.io';
+import type { ChatServices } from './chat/context';
+import type { FloodLimits } from './handlers';
+
+export interface RealtimeRuntime {
+  io: Server;
+  chat: ChatServices;
+  log: Logger;
+  flood: FloodLimits;
+}

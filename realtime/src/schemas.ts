@@ -1,0 +1,76 @@
+// The zod schema of every client request: the handlers accept nothing else.
+import { CHANNEL_TYPES, REALTIME_LIMITS, type ClientRequestName } from '@beamline/protocol';
+import { z } from 'zod';
+
+export const channelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1-64 of A-Z a-z 0-9 _ -');
+export const messageId = z.string().regex(/^msg_[A-Za-z0-9]{1,40}$/, 'not a message id');
+export const userId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'a user id is 1-128 of A-Z a-z 0-9 _ . : @ -');
+export const reactionType = z
+  .string()
+  .regex(/^[a-z0-9_+-]+$/, 'a reaction type is lower-case letters, digits, _ + -')
+  .max(REALTIME_LIMITS.reactionTypeMax);
+export const attachment = z.strictObject({
+  type: z.literal('image'),
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+});
+const seconds = (max: number) => z.number().int().min(1).max(max);
+
+export const channelTypeSchema = z.enum(CHANNEL_TYPES);
+
+export const REQUEST_SCHEMAS = {
+  'channel.join': z.strictObject({ channelId }),
+  'channel.leave': z.strictObject({ channelId }),
+  'message.send': z.strictObject({
+    channelId,
+    text: z.string().max(REALTIME_LIMITS.messageTextMax * 2),
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a clientId is 1-64 of A-Z a-z 0-9 _ -')
+      .optional(),
+    parentId: messageId.optional(),
+    attachments: z.array(attachment).max(REALTIME_LIMITS.attachmentsMax).optional(),
+  }),
+  'message.update': z.strictObject({ messageId, text: z.string().max(REALTIME_LIMITS.messageTextMax * 2) }),
+  'message.delete': z.strictObject({ messageId }),
+  'message.react': z.strictObject({ messageId, type: reactionType, remove: z.boolean().optional() }),
+  history: z.strictObject({
+    channelId,
+    before: messageId.optional(),
+    after: messageId.optional(),
+    parentId: messageId.optional(),
+    limit: z.number().int().min(1).max(REALTIME_LIMITS.historyLimitMax).optional(),
+  }),
+  'typing.start': z.strictObject({ channelId }),
+  'typing.stop': z.strictObject({ channelId }),
+  'reaction.send': z.strictObject({ channelId, type: reactionType }),
+  'moderation.ban': z.strictObject({
+    userId,
+    channelId: channelId.optional(),
+    durationSeconds: seconds(365 * 86_400).optional(),
+    reason: z.string().max(500).optional(),
+    shadow: z.boolean().optional(),
+  }),
+  'moderation.unban': z.strictObject({ userId, channelId: channelId.optional() }),
+  'moderation.mute': z.strictObject({
+    userId,
+    channelId: channelId.optional(),
+    durationSeconds: seconds(365 * 86_400),
+  }),
+  'moderation.unmute': z.strictObject({ userId, channelId: channelId.optional() }),
+  'moderation.slowmode': z.strictObject({ channelId, seconds: z.number().int().min(0).max(3600) }),
+  'moderation.delete': z.strictObject({ messageId }),
+  'events.subscribe': z.strictObject({
+    streamId: z
+      .string()
+      .regex(/^str_[A-Za-z0-9]{1,40}$/)
+      .optional(),
+  }),
+  'events.unsubscribe': z.strictObject({
+    streamId: z
+      .string()
+      .regex(/^str_[A-Za-z0-9]{1,40}$/)
+      .optional(),
+  }),
+} satisfies Record<ClientRequestName, z.ZodType>;
+
+export type RequestOf<N extends ClientRequestName> = z.infer<(typeof REQUEST_SCHEMAS)[N]>;

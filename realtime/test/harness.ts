@@ -1,0 +1,228 @@
+// Test harness: realtime nodes on loopback over one store, a fresh app per test, real Socket.IO clients.
+import {
+  createEventPublisher,
+  createLogger,
+  EmbeddedStore,
+  InProcessBus,
+  RedisBus,
+  SecretBox,
+  type DocumentStore,
+  type EventBus,
+} from '@beamline/core';
+import { freePort, tempDir, waitFor } from '@beamline/core/testing';
+import {
+  newId,
+  randomToken,
+  SERVER_EVENT,
+  CLOSING_EVENT,
+  type ClientRequestName,
+  type ClientRequests,
+  type ClosingNotice,
+  type EventEnvelope,
+  type UserRole,
+} from '@beamline/protocol';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { createChatServices } from '../src/chat/services';
+import { createRealtimeNode, type RealtimeNode } from '../src/server';
+import { signUserToken } from '../src/auth';
+import type { FloodLimits } from '../src/handlers';
+
+export interface TestNode {
+  url: string;
+  node: RealtimeNode;
+  bus: EventBus;
+  stop(): Promise<void>;
+}
+
+export interface TestCluster {
+  store: DocumentStore;
+  box: SecretBox;
+  nodes: TestNode[];
+  /** Publishes platform events as the control plane would (on node 0's bus). */
+  publisher: ReturnType<typeof createEventPublisher>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` realtime nodes in this process over ONE embedded store object (a stand-in for the
+ * shared MongoDB of cluster mode: the embedded store belongs to one process). With `redisUrl`, each node
+ * has its own Redis bus, adapter and counters, exactly as separate processes would.
+ */
+export async function startCluster(opts: {
+  count: number;
+  redisUrl?: string;
+  flood?: Partial<FloodLimits>;
+  limits?: { messagesPer10s?: number; reactionsPerSecond?: number };
+}): Promise<TestCluster> {
+  const dir = tempDir('beamline-rt-');
+  const store = new EmbeddedStore({ dataDir: dir.path });
+  const box = new SecretBox(randomBytes(32));
+  const log = createLogger({ name: 'realtime-test', level: 'silent', pretty: false });
+  const shared = new InProcessBus();
+  const redisClients: Redis[] = [];
+  const redis = () => {
+    const r = new Redis(opts.redisUrl!, { maxRetriesPerRequest: 3, lazyConnect: false });
+    redisClients.push(r);
+    return r;
+  };
+  const nodes: TestNode[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    const bus: EventBus = opts.redisUrl ? new RedisBus(redis(), redis()) : shared;
+    const events = createEventPublisher({ store, bus });
+    const chat = await createChatServices({
+      store,
+      events,
+      log,
+      ...(opts.redisUrl ? { redis: redis() } : {}),
+      limits: { messagesPer10s: 1000, reactionsPerSecond: 100, ...opts.limits },
+    });
+    const node = await createRealtimeNode({
+      store,
+      bus,
+      secretBox: box,
+      chat,
+      log,
+      ...(opts.redisUrl ? { redis: { pub: redis(), sub: redis() } } : {}),
+      flood: { requestsPerSecond: 1000, disconnectAfter: 5000, ...opts.flood },
+    });
+    const { port } = await node.listen(await freePort(), '127.0.0.1');
+    let stopped = false;
+    nodes.push({
+      url: `http://127.0.0.1:${port}`,
+      node,
+      bus,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await node.close();
+      },
+    });
+  }
+  return {
+    store,
+    box,
+    nodes,
+    publisher: createEventPublisher({ store, bus: nodes[0]!.bus }),
+    close: async () => {
+      for (const n of nodes) await n.stop().catch(() => undefined);
+      if (opts.redisUrl) for (const n of nodes) await n.bus.close().catch(() => undefined);
+      for (const r of redisClients) r.disconnect();
+      await shared.close();
+      await store.close();
+      dir.remove();
+    },
+  };
+}
+
+export interface TestApp {
+  appId: string;
+  key: string;
+  secret: string;
+  token(userId: string, opts?: { role?: UserRole; name?: string; ttlSeconds?: number }): string;
+}
+
+/** A fresh app with one API key, written as the control plane writes them. */
+export async function createApp(cluster: Pick<TestCluster, 'store' | 'box'>): Promise<TestApp> {
+  const appId = newId('app');
+  const key = `pk_${randomToken(24)}`;
+  const secret = `sk_${randomToken(40)}`;
+  const now = new Date().toISOString();
+  await cluster.store.collection('apps').insert({ id: appId, name: 'test', status: 'active', createdAt: now });
+  await cluster.store.collection('api_keys').insert({
+    id: newId('apiKey'),
+    appId,
+    name: 'default',
+    key,
+    secretSealed: cluster.box.seal(secret),
+    secretLast4: secret.slice(-4),
+    createdAt: now,
+  });
+  return {
+    appId,
+    key,
+    secret,
+    token: (userId, opts = {}) =>
+      signUserToken(
+        secret,
+        {
+          sub: userId,
+          app: key,
+          ...(opts.role ? { role: opts.role } : {}),
+          ...(opts.name ? { name: opts.name } : {}),
+        },
+        opts.ttlSeconds ?? 3600,
+      ),
+  };
+}
+
+export interface TestClient {
+  socket: Socket;
+  events: EventEnvelope[];
+  closing: ClosingNotice[];
+  request<N extends ClientRequestName>(name: N, payload: unknown): Promise<Ack<N>>;
+  /** Any emit, for bad-input tests. */
+  raw(name: string, ...args: unknown[]): Promise<unknown>;
+  eventsOf(type: string): EventEnvelope[];
+  close(): void;
+}
+
+type Ack<N extends ClientRequestName> =
+  | ({ ok: true } & ClientRequests[N]['reply'])
+  | { ok?: undefined; error: { code: string; message: string; details?: unknown } };
+
+export async function connect(
+  url: string,
+  token: string,
+  opts: { reconnection?: boolean; waitConnected?: boolean } = {},
+): Promise<TestClient> {
+  const socket = connectClient(url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: opts.reconnection ?? false,
+    forceNew: true,
+  });
+  const events: EventEnvelope[] = [];
+  const closing: ClosingNotice[] = [];
+  socket.on(SERVER_EVENT, (e: EventEnvelope) => events.push(e));
+  socket.on(CLOSING_EVENT, (n: ClosingNotice) => closing.push(n));
+  if (opts.waitConnected ?? true) {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+  }
+  const raw = (name: string, ...args: unknown[]) => socket.timeout(5000).emitWithAck(name, ...args);
+  return {
+    socket,
+    events,
+    closing,
+    request: (name, payload) => raw(name, payload) as Promise<never>,
+    raw,
+    eventsOf: (type) => events.filter((e) => e.type === type),
+    close: () => socket.disconnect(),
+  };
+}
+
+/** Resolves with the connect_error of a refused handshake. */
+export function refusal(url: string, token: unknown): Promise<{ message: string; data?: { code: string } }> {
+  return new Promise((resolve, reject) => {
+    const socket = connectClient(url, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    socket.once('connect', () => {
+      socket.disconnect();
+      reject(new Error('the handshake was accepted'));
+    });
+    socket.once('connect_error', (err: Error & { data?: { code: string } }) => {
+      socket.disconnect();
+      resolve(err);
+    });
+  });
+}
+
+export { waitFor };
