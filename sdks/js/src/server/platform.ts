@@ -6,6 +6,7 @@ import {
   RecordingsResource,
   StreamsResource,
   TranscodingProfilesResource,
+  WebhooksResource,
 } from './resources';
 import type { ResourceContext } from './resource';
 import { createPlaybackToken, createUserToken, type PlaybackTokenOptions, type UserTokenOptions } from './tokens';
@@ -22,6 +23,7 @@ export class Platform {
   readonly streams: StreamsResource;
   readonly transcodingProfiles: TranscodingProfilesResource;
   readonly recordings: RecordingsResource;
+  readonly webhooks: WebhooksResource;
 
   private readonly http: HttpClient;
   private readonly credentials: { apiKey: string; apiSecret: string };
@@ -37,6 +39,7 @@ export class Platform {
     this.streams = new StreamsResource(ctx);
     this.transcodingProfiles = new TranscodingProfilesResource(ctx);
     this.recordings = new RecordingsResource(ctx);
+    this.webhooks = new WebhooksResource(ctx);
   }
 
   /** The id of the app this API key belongs to (one request, then cached). */

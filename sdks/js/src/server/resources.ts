@@ -8,6 +8,9 @@ export type AuditLogEntry = Schemas['AuditLogEntry'];
 export type Stream = Schemas['Stream'];
 export type TranscodingProfile = Schemas['TranscodingProfile'];
 export type Recording = Schemas['Recording'];
+export type Webhook = Schemas['Webhook'];
+export type WebhookWithSecret = Schemas['WebhookWithSecret'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 
 export class AppsResource extends Resource {
   /** The app this API key belongs to. */
@@ -108,5 +111,67 @@ export class RecordingsResource extends Resource {
 
   delete(recordingId: string): Promise<OpResult<'deleteRecording'>> {
     return this.request('deleteRecording', 'DELETE', RECORDING, { params: { recordingId } });
+  }
+}
+
+const WEBHOOK = '/v1/apps/{appId}/webhooks/{webhookId}';
+
+export class WebhooksResource extends Resource {
+  /** A new endpoint; its signing secret is returned here only. */
+  create(body: OpBody<'createWebhook'>): Promise<WebhookWithSecret> {
+    return this.request('createWebhook', 'POST', '/v1/apps/{appId}/webhooks', { body });
+  }
+
+  list(query: OpQuery<'listWebhooks'> = {}): PageIterator<Webhook> {
+    return this.paginate('listWebhooks', '/v1/apps/{appId}/webhooks', { query });
+  }
+
+  retrieve(webhookId: string): Promise<Webhook> {
+    return this.request('getWebhook', 'GET', WEBHOOK, { params: { webhookId } });
+  }
+
+  update(webhookId: string, body: OpBody<'updateWebhook'>): Promise<Webhook> {
+    return this.request('updateWebhook', 'PATCH', WEBHOOK, { params: { webhookId }, body });
+  }
+
+  delete(webhookId: string): Promise<OpResult<'deleteWebhook'>> {
+    return this.request('deleteWebhook', 'DELETE', WEBHOOK, { params: { webhookId } });
+  }
+
+  /** A new signing secret; the old one may keep signing for a grace period. */
+  rotateSecret(webhookId: string, body: OpBody<'rotateWebhookSecret'> = {}): Promise<OpResult<'rotateWebhookSecret'>> {
+    return this.request('rotateWebhookSecret', 'POST', `${WEBHOOK}/rotate-secret`, { params: { webhookId }, body });
+  }
+
+  /** Sends a `webhook.test` event now and returns what the receiver answered. */
+  test(webhookId: string): Promise<OpResult<'testWebhook'>> {
+    return this.request('testWebhook', 'POST', `${WEBHOOK}/test`, { params: { webhookId } });
+  }
+
+  listDeliveries(webhookId: string, query: OpQuery<'listWebhookDeliveries'> = {}): PageIterator<WebhookDelivery> {
+    return this.paginate('listWebhookDeliveries', `${WEBHOOK}/deliveries`, { params: { webhookId }, query });
+  }
+
+  retrieveDelivery(webhookId: string, deliveryId: string): Promise<OpResult<'getWebhookDelivery'>> {
+    return this.request('getWebhookDelivery', 'GET', `${WEBHOOK}/deliveries/{deliveryId}`, {
+      params: { webhookId, deliveryId },
+    });
+  }
+
+  redeliver(webhookId: string, deliveryId: string): Promise<OpResult<'redeliverWebhookDelivery'>> {
+    return this.request('redeliverWebhookDelivery', 'POST', `${WEBHOOK}/deliveries/{deliveryId}/redeliver`, {
+      params: { webhookId, deliveryId },
+    });
+  }
+
+  /** Queues every failed delivery between `from` and `to` again. */
+  redeliverFailed(
+    webhookId: string,
+    body: OpBody<'redeliverFailedWebhookDeliveries'>,
+  ): Promise<OpResult<'redeliverFailedWebhookDeliveries'>> {
+    return this.request('redeliverFailedWebhookDeliveries', 'POST', `${WEBHOOK}/redeliver`, {
+      params: { webhookId },
+      body,
+    });
   }
 }

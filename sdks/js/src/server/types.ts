@@ -12,7 +12,9 @@ export type OpResult<K extends OperationId> = operations[K]['responses'] extends
     ? JsonContent<R[200]>
     : 201 extends keyof R
       ? JsonContent<R[201]>
-      : void
+      : 202 extends keyof R
+        ? JsonContent<R[202]>
+        : void
   : never;
 
 /** The JSON request body of an operation. */

@@ -1,4 +1,6 @@
 // Every method of the server client, called against the real all-in-one platform.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../../all-in-one/test/harness';
 import { PERMISSIONS, type PermissionName } from '../../../../control-plane/src/permissions';
@@ -10,9 +12,21 @@ let platform: TestPlatform;
 let app: TestApp;
 let client: Platform;
 const requests: RequestInfo[] = [];
-const state = { streamId: '', streamKey: '', profileId: '' };
+const state = { streamId: '', streamKey: '', profileId: '', webhookId: '', deliveryId: '' };
+const receiver = { url: '', bodies: [] as string[], close: () => {} };
 
 beforeAll(async () => {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      receiver.bodies.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  receiver.close = () => server.close();
   platform = await startTestPlatform();
   app = await createTestApp(platform.urls.api);
   client = new Platform({
@@ -23,7 +37,10 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => platform?.close());
+afterAll(async () => {
+  receiver.close();
+  await platform?.close();
+});
 
 /** `resource.method` for every public method of every resource, plus the client's own methods. */
 function enumerateMethods(target: Platform): string[] {
@@ -99,6 +116,47 @@ const CALLS: Record<string, (p: Platform) => Promise<unknown>> = {
   'transcodingProfiles.delete': async (p) => {
     await p.transcodingProfiles.delete(state.profileId);
     await expect(p.transcodingProfiles.retrieve(state.profileId)).rejects.toMatchObject({ status: 404 });
+  },
+  'webhooks.create': async (p) => {
+    const hook = await p.webhooks.create({ url: receiver.url, events: ['stream.created'], description: 'sdk' });
+    expect(hook.secret).toBeTruthy();
+    state.webhookId = hook.id;
+  },
+  'webhooks.list': async (p) => expect((await p.webhooks.list()).data.map((h) => h.id)).toContain(state.webhookId),
+  'webhooks.retrieve': async (p) =>
+    expect(await p.webhooks.retrieve(state.webhookId)).toMatchObject({ url: receiver.url }),
+  'webhooks.update': async (p) =>
+    expect(await p.webhooks.update(state.webhookId, { events: ['*'] })).toMatchObject({ events: ['*'] }),
+  'webhooks.test': async (p) => {
+    const result = await p.webhooks.test(state.webhookId);
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    state.deliveryId = result.deliveryId;
+    expect(receiver.bodies.some((b) => b.includes('webhook.test'))).toBe(true);
+  },
+  'webhooks.listDeliveries': async (p) => {
+    const ids: string[] = [];
+    for await (const d of p.webhooks.listDeliveries(state.webhookId)) ids.push(d.id);
+    expect(ids).toContain(state.deliveryId);
+  },
+  'webhooks.retrieveDelivery': async (p) =>
+    expect(await p.webhooks.retrieveDelivery(state.webhookId, state.deliveryId)).toMatchObject({
+      id: state.deliveryId,
+    }),
+  'webhooks.redeliver': async (p) => {
+    await p.webhooks.redeliver(state.webhookId, state.deliveryId);
+  },
+  'webhooks.redeliverFailed': async (p) => {
+    const to = new Date().toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    expect(await p.webhooks.redeliverFailed(state.webhookId, { from, to })).toEqual({ redelivered: 0 });
+  },
+  'webhooks.rotateSecret': async (p) => {
+    const rotated = await p.webhooks.rotateSecret(state.webhookId, { gracePeriodSeconds: 60 });
+    expect(rotated).toHaveProperty('secret');
+  },
+  'webhooks.delete': async (p) => {
+    await p.webhooks.delete(state.webhookId);
+    await expect(p.webhooks.retrieve(state.webhookId)).rejects.toMatchObject({ status: 404 });
   },
   // A recording needs a live session (see the player test); here the calls meet the API's 404.
   'recordings.list': async (p) => expect((await p.recordings.list()).data).toEqual([]),
