@@ -1,31 +1,64 @@
 // The control plane service: HTTP API over the store, started and stopped by a composition root.
 import { serve, type ServerType } from '@hono/node-server';
+import type { Duplex } from 'node:stream';
 import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
 import { CONTROL_PLANE_INDEXES } from './repos';
+import { createDispatcher, WEBHOOK_INDEXES, type WebhookDispatcher } from './webhooks';
+
+/** Requests Node's parser rejects (oversized headers, malformed HTTP) still get the JSON error body. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'headers_too_large', message: 'The URL or headers are larger than the server accepts (16 KB).' }
+      : { code: 'bad_request', message: 'The request is not valid HTTP.' },
+  });
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 export interface ControlPlane {
   http: ReturnType<typeof buildHttpApp>;
+  /** Publishes platform events (outbox, then bus), as the routes do. */
+  events: ControlPlaneDeps['events'];
+  /** Sends webhooks while the service listens; null when WEBHOOK_DISPATCHER is off. */
+  webhooks: WebhookDispatcher | null;
   listen(port: number, host: string): Promise<{ port: number }>;
   close(): Promise<void>;
 }
 
 export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteModule[] = []): Promise<ControlPlane> {
-  await deps.store.ensureIndexes(CONTROL_PLANE_INDEXES);
+  await deps.store.ensureIndexes([...CONTROL_PLANE_INDEXES, ...WEBHOOK_INDEXES]);
+  const webhooks = deps.config.WEBHOOK_DISPATCHER ? createDispatcher(deps) : null;
   const http = buildHttpApp(deps, modules);
   let server: ServerType | undefined;
   return {
     http,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    events: deps.events,
+    webhooks,
+    listen: async (port, host) => {
+      const bound = await new Promise<{ port: number }>((resolve, reject) => {
         server = serve({ fetch: http.app.fetch, port, hostname: host }, (info) => resolve({ port: info.port }));
         server.once('error', reject);
-      }),
-    close: () =>
-      new Promise((resolve) => {
+        server.on('clientError', answerClientError);
+      });
+      await webhooks?.start();
+      return bound;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         if (!server) return resolve();
         server.close(() => resolve());
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-      }),
+      });
+      await webhooks?.stop();
+    },
   };
 }

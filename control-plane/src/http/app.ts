@@ -33,6 +33,23 @@ export interface ControlPlaneHttp {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read <= maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+  } catch {
+    // the client went away; nothing to answer
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[] = []): ControlPlaneHttp {
   const repos = createRepos(deps.store);
   const app = new OpenAPIHono<HttpEnv>({
@@ -95,6 +112,16 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
       exposeHeaders: ['X-Request-Id', 'Retry-After'],
     }),
   );
+  app.use('/v1/*', async (c, next) => {
+    // A declared size over the limit is refused after reading (and dropping) what the client
+    // sends, so that it receives the 413 instead of a reset connection.
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      await discardBody(c.req.raw.body, 16 * MAX_BODY_BYTES);
+      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+    }
+    await next();
+  });
   app.use(
     '/v1/*',
     bodyLimit({

@@ -1,0 +1,147 @@
+// One contract for every store adapter: the embedded store always, MongoDB whenever MONGODB_URL is set.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuplicateKeyError, EmbeddedStore, MongoStore, tenantCollection, type DocumentStore } from '../../src/store';
+import { tempDir } from '../../testing';
+
+interface Doc {
+  id: string;
+  appId: string;
+  name: string;
+  n: number;
+  createdAt: string;
+  tag?: string;
+}
+
+const mongoUrl = process.env.MONGODB_URL;
+const legs: { name: string; open: () => Promise<{ store: DocumentStore; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: 'embedded',
+    open: async () => {
+      const dir = tempDir();
+      const store = new EmbeddedStore({ dataDir: dir.path });
+      return { store, cleanup: async () => (await store.close(), dir.remove()) };
+    },
+  },
+];
+if (mongoUrl) {
+  legs.push({
+    name: 'mongodb',
+    open: async () => {
+      const store = await MongoStore.connect(mongoUrl);
+      return { store, cleanup: () => store.close() };
+    },
+  });
+} else {
+  console.warn('store contract: MongoDB leg skipped — set MONGODB_URL to run it against a real MongoDB.');
+}
+
+describe.each(legs)('document store contract: $name', (leg) => {
+  let store: DocumentStore;
+  let cleanup: () => Promise<void>;
+  const coll = () => store.collection<Doc>(`contract_${suffix}`);
+  const suffix = Math.random().toString(36).slice(2, 8);
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await leg.open());
+    await store.ensureIndexes([
+      { collection: `contract_${suffix}`, fields: ['name'], unique: true },
+      { collection: `contract_${suffix}`, fields: ['appId'] },
+    ]);
+  });
+  afterAll(async () => {
+    await store.collection<Doc>(`contract_${suffix}`).deleteMany({});
+    await cleanup();
+  });
+
+  const doc = (i: number, appId = 'app_a'): Doc => ({
+    id: `doc_${i}`,
+    appId,
+    name: `name-${i}`,
+    n: i,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  });
+
+  it('inserts and reads back by id and by field, exposing id and never _id', async () => {
+    await coll().insert(doc(1));
+    const found = await coll().findOne({ id: 'doc_1' });
+    expect(found).toEqual(doc(1));
+    expect(found).not.toHaveProperty('_id');
+    expect(await coll().findOne({ name: 'name-1' })).toEqual(doc(1));
+    expect(await coll().findOne({ name: 'nope' })).toBeNull();
+  });
+
+  it('rejects a duplicate unique key with DuplicateKeyError and keeps the first', async () => {
+    await expect(coll().insert({ ...doc(2), name: 'name-1' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await expect(coll().insert(doc(1))).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await coll().count({ name: 'name-1' })).toBe(1);
+  });
+
+  it('finds with operators, sort, skip and limit', async () => {
+    for (const i of [3, 4, 5, 6]) await coll().insert(doc(i));
+    const rows = await coll().find({ n: { $gte: 3, $lt: 6 } }, { sort: { n: -1 } });
+    expect(rows.map((r) => r.n)).toEqual([5, 4, 3]);
+    expect((await coll().find({ id: { $in: ['doc_3', 'doc_6'] } }, { sort: { n: 1 } })).map((r) => r.n)).toEqual([
+      3, 6,
+    ]);
+    expect((await coll().find({}, { sort: { n: 1 }, skip: 1, limit: 2 })).map((r) => r.n)).toEqual([3, 4]);
+    expect(await coll().count({ n: { $ne: 3 } })).toBe(4);
+    const or = await coll().find({ $or: [{ n: 1 }, { n: 6 }] }, { sort: { n: 1 } });
+    expect(or.map((r) => r.n)).toEqual([1, 6]);
+  });
+
+  it('updates atomically and returns the document after the update', async () => {
+    const after = await coll().updateOne({ id: 'doc_3' }, { set: { tag: 'x' }, inc: { n: 10 } });
+    expect(after).toMatchObject({ id: 'doc_3', tag: 'x', n: 13 });
+    const unset = await coll().updateOne({ id: 'doc_3' }, { unset: ['tag'] });
+    expect(unset).not.toHaveProperty('tag');
+    expect(await coll().updateOne({ id: 'missing' }, { set: { tag: 'y' } })).toBeNull();
+    // A conditional update is a claim: only one of two concurrent claims wins.
+    const claims = await Promise.all([
+      coll().updateOne({ id: 'doc_4', tag: { $exists: false } }, { set: { tag: 'first' } }),
+      coll().updateOne({ id: 'doc_4', tag: { $exists: false } }, { set: { tag: 'second' } }),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // doc_3 is now 13, so three documents have n >= 5.
+    expect(await coll().updateMany({ n: { $gte: 5 } }, { set: { tag: 'big' } })).toBe(3);
+  });
+
+  it('upserts: inserts when missing, updates when present', async () => {
+    const first = await coll().upsert({ id: 'doc_u' }, { inc: { n: 1 } }, { ...doc(99), id: 'doc_u', n: 1 });
+    expect(first.n).toBe(1);
+    const second = await coll().upsert({ id: 'doc_u' }, { inc: { n: 1 } }, { ...doc(99), id: 'doc_u', n: 1 });
+    expect(second.n).toBe(2);
+  });
+
+  it('deletes one and many', async () => {
+    expect(await coll().deleteOne({ id: 'doc_u' })).toBe(true);
+    expect(await coll().deleteOne({ id: 'doc_u' })).toBe(false);
+    expect(await coll().deleteMany({ n: { $gte: 5 } })).toBe(3);
+    expect(await coll().count({ n: { $gte: 5 } })).toBe(0);
+  });
+
+  it('scopes every tenant query by appId', async () => {
+    await coll().insert(doc(50, 'app_b'));
+    const a = tenantCollection(coll(), 'app_a');
+    const b = tenantCollection(coll(), 'app_b');
+    expect(await a.findOne({ id: 'doc_50' })).toBeNull();
+    expect(await b.findOne({ id: 'doc_50' })).toMatchObject({ appId: 'app_b' });
+    expect(await a.updateOne({ id: 'doc_50' }, { set: { tag: 'stolen' } })).toBeNull();
+    expect(await a.deleteOne({ id: 'doc_50' })).toBe(false);
+    // A filter that names another app cannot widen the scope.
+    const widened = await a.find({ appId: 'app_b' } as never);
+    expect(widened.every((d) => d.appId === 'app_a')).toBe(true);
+    const inserted = await b.insert({ ...doc(51), appId: undefined } as never);
+    expect(inserted.appId).toBe('app_b');
+    expect(() => tenantCollection(coll(), '')).toThrow();
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('document store contract: mongodb', () => {
+  it.skipIf(!mongoUrl)('runs the same contract against MongoDB when MONGODB_URL is set (skipped: not set)', () => {
+    expect(legs.map((l) => l.name)).toContain('mongodb');
+  });
+});
