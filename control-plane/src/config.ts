@@ -1,6 +1,7 @@
 // The control plane's configuration, parsed once and strictly from the environment.
 import { booleanFlag, logLevel, masterKey, parseEnv, port, secret } from '@beamline/core';
 import { z } from 'zod';
+import { webhookEnv } from './webhooks/config';
 
 export const controlPlaneEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -41,6 +42,7 @@ export const controlPlaneEnv = {
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag.default(false),
+  ...webhookEnv,
 };
 
 export type ControlPlaneConfig = ReturnType<typeof parseControlPlaneConfig>;

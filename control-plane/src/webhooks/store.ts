@@ -1,0 +1,96 @@
+// The webhook collections: endpoints (with their sealed signing secrets) and deliveries (with their attempt log).
+import { tenantCollection, type Collection, type DocumentStore, type IndexSpec } from '@beamline/core';
+
+export interface WebhookEndpointDoc {
+  id: string;
+  appId: string;
+  url: string;
+  /** Event types this endpoint receives, or ['*'] for every type. */
+  events: string[];
+  description?: string;
+  enabled: boolean;
+  secretSealed: string;
+  /** After a rotation the old secret also signs until previousSecretExpiresAt. */
+  previousSecretSealed?: string;
+  previousSecretExpiresAt?: string;
+  /** Deliveries in a row that ended failed; reset by a success or by enabling the endpoint. */
+  consecutiveFailures: number;
+  disabledAt?: string;
+  disabledReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface AttemptLog {
+  attempt: number;
+  at: string;
+  /** HTTP status of the receiver's answer; null when none came (network error, timeout, refused). */
+  status: number | null;
+  latencyMs: number;
+  /** The first bytes of the answer body (capped), or what went wrong. */
+  responseExcerpt: string;
+  error: string | null;
+  outcome: 'succeeded' | 'retry' | 'failed';
+}
+
+export interface DeliveryDoc {
+  id: string;
+  appId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  /** The exact body sent on every attempt: the event envelope as JSON. */
+  payload: string;
+  status: DeliveryStatus;
+  /** Attempts since the delivery was (re)queued; the retry schedule counts these. */
+  roundAttempts: number;
+  attemptCount: number;
+  attempts: AttemptLog[];
+  /** When a dispatcher may next claim it: due time while pending, lease end while claimed. */
+  availableAt: string;
+  /** The claim of the dispatcher working on it; a stale claim expires with availableAt. */
+  claim?: string;
+  lastStatus?: number | null;
+  lastError?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  /** Sent by POST …/test, outside the retry schedule. */
+  test?: boolean;
+}
+
+export const WEBHOOK_ENDPOINTS = 'webhook_endpoints';
+export const WEBHOOK_DELIVERIES = 'webhook_deliveries';
+export const WEBHOOK_TENANT_COLLECTIONS = [WEBHOOK_ENDPOINTS, WEBHOOK_DELIVERIES] as const;
+
+/** Attempts kept in a delivery's log; older ones are dropped first. */
+export const MAX_LOGGED_ATTEMPTS = 50;
+
+export const WEBHOOK_INDEXES: IndexSpec[] = [
+  { collection: WEBHOOK_ENDPOINTS, fields: ['appId'] },
+  { collection: WEBHOOK_DELIVERIES, fields: ['appId'] },
+  { collection: WEBHOOK_DELIVERIES, fields: ['webhookId'] },
+  { collection: WEBHOOK_DELIVERIES, fields: ['status'] },
+  { collection: WEBHOOK_DELIVERIES, fields: ['availableAt'] },
+  { collection: 'events', fields: ['dispatchedAt'], sparse: false },
+];
+
+export function webhookCollections(store: DocumentStore) {
+  const endpoints = store.collection<WebhookEndpointDoc>(WEBHOOK_ENDPOINTS);
+  const deliveries = store.collection<DeliveryDoc>(WEBHOOK_DELIVERIES);
+  return {
+    /** Cross-tenant, for the dispatcher only. */
+    all: { endpoints, deliveries } as {
+      endpoints: Collection<WebhookEndpointDoc>;
+      deliveries: Collection<DeliveryDoc>;
+    },
+    forApp: (appId: string) => ({
+      endpoints: tenantCollection(endpoints, appId),
+      deliveries: tenantCollection(deliveries, appId),
+    }),
+  };
+}
+
+export type WebhookCollections = ReturnType<typeof webhookCollections>;
