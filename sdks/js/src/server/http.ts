@@ -25,6 +25,8 @@ export interface RequestInfo {
 export interface CallInit {
   query?: Record<string, unknown> | undefined;
   body?: unknown;
+  /** Return the body as text (stylesheets) instead of parsing JSON. */
+  text?: boolean;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -73,7 +75,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       this.options.onRequest?.({ operationId, method, url, attempt });
       try {
-        return await this.once<T>(method, url, init.body);
+        return await this.once<T>(method, url, init.body, init.text === true);
       } catch (err) {
         if (!(err instanceof PlatformError) || !err.retryable || attempt >= retries) throw err;
         const wait = err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoffMs(attempt);
@@ -83,8 +85,11 @@ export class HttpClient {
     }
   }
 
-  private async once<T>(method: string, url: string, body: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
+  private async once<T>(method: string, url: string, body: unknown, asText: boolean): Promise<T> {
+    const headers: Record<string, string> = {
+      authorization: this.authorization,
+      accept: asText ? '*/*' : 'application/json',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -105,6 +110,7 @@ export class HttpClient {
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     const text = await res.text();
+    if (res.ok && asText) return text as T;
     let parsed: unknown = undefined;
     if (text) {
       try {

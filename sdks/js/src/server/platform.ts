@@ -3,6 +3,8 @@ import { HttpClient, type HttpOptions } from './http';
 import {
   AppsResource,
   AuditLogsResource,
+  BrandingResource,
+  DomainsResource,
   RecordingsResource,
   StreamsResource,
   TranscodingProfilesResource,
@@ -24,6 +26,8 @@ export class Platform {
   readonly transcodingProfiles: TranscodingProfilesResource;
   readonly recordings: RecordingsResource;
   readonly webhooks: WebhooksResource;
+  readonly branding: BrandingResource;
+  readonly domains: DomainsResource;
 
   private readonly http: HttpClient;
   private readonly credentials: { apiKey: string; apiSecret: string };
@@ -40,6 +44,8 @@ export class Platform {
     this.transcodingProfiles = new TranscodingProfilesResource(ctx);
     this.recordings = new RecordingsResource(ctx);
     this.webhooks = new WebhooksResource(ctx);
+    this.branding = new BrandingResource(ctx);
+    this.domains = new DomainsResource(ctx);
   }
 
   /** The id of the app this API key belongs to (one request, then cached). */

@@ -25,11 +25,15 @@ export abstract class Resource {
     operationId: K,
     method: Method,
     path: string,
-    init: { params?: Record<string, string>; query?: OpQuery<K>; body?: OpBody<K> } = {},
+    init: { params?: Record<string, string>; query?: OpQuery<K>; body?: OpBody<K>; text?: boolean } = {},
   ): Promise<OpResult<K>> {
     const appId = path.includes('{appId}') ? await this.ctx.appId() : '';
     const url = fillPath(path, { appId, ...init.params });
-    const request: CallInit = { query: init.query as Record<string, unknown> | undefined, body: init.body };
+    const request: CallInit = {
+      query: init.query as Record<string, unknown> | undefined,
+      body: init.body,
+      text: init.text,
+    };
     return this.ctx.http.request<OpResult<K>>(operationId, method, url, request);
   }
 

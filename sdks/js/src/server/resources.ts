@@ -11,6 +11,8 @@ export type Recording = Schemas['Recording'];
 export type Webhook = Schemas['Webhook'];
 export type WebhookWithSecret = Schemas['WebhookWithSecret'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type Branding = Schemas['Branding'];
+export type CustomDomain = Schemas['CustomDomain'];
 
 export class AppsResource extends Resource {
   /** The app this API key belongs to. */
@@ -173,5 +175,27 @@ export class WebhooksResource extends Resource {
       params: { webhookId },
       body,
     });
+  }
+}
+
+export class BrandingResource extends Resource {
+  /** Colours, logo and player options of the app's white-label look. */
+  retrieve(): Promise<Branding> {
+    return this.request('getBranding', 'GET', '/v1/apps/{appId}/branding');
+  }
+
+  /** The branding as a stylesheet of CSS custom properties, to serve from your own pages. */
+  async css(): Promise<string> {
+    const css: unknown = await this.request('exportBrandingCss', 'GET', '/v1/apps/{appId}/branding.css', {
+      text: true,
+    });
+    return css as string;
+  }
+}
+
+export class DomainsResource extends Resource {
+  /** Custom domains of the app and their verification state. */
+  list(): PageIterator<CustomDomain> {
+    return this.paginate('listDomains', '/v1/apps/{appId}/domains');
   }
 }

@@ -158,6 +158,9 @@ const CALLS: Record<string, (p: Platform) => Promise<unknown>> = {
     await p.webhooks.delete(state.webhookId);
     await expect(p.webhooks.retrieve(state.webhookId)).rejects.toMatchObject({ status: 404 });
   },
+  'branding.retrieve': async (p) => expect(await p.branding.retrieve()).toBeTypeOf('object'),
+  'branding.css': async (p) => expect(await p.branding.css()).toContain('--'),
+  'domains.list': async (p) => expect((await p.domains.list()).data).toEqual([]),
   // A recording needs a live session (see the player test); here the calls meet the API's 404.
   'recordings.list': async (p) => expect((await p.recordings.list()).data).toEqual([]),
   'recordings.retrieve': async (p) =>

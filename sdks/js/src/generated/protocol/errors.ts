@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   bad_request: 'The request is malformed (for example, the body is not valid JSON).',
   validation_failed: 'A field is missing, has the wrong type, or is not allowed; details lists each problem.',
   payload_too_large: 'The request body is larger than the limit (1 MB).',
+  headers_too_large: 'The URL or headers are larger than the server accepts (16 KB).',
+  invalid_cursor: 'The pagination cursor is not one this API returned.',
   unauthorized: 'No credentials, or credentials that are not valid.',
   token_expired: 'The access or user token has expired; refresh it.',
   invalid_credentials: 'The email or password is wrong.',
