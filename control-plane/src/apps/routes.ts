@@ -42,6 +42,7 @@ export function appRoutes(deps: ControlPlaneDeps, tenantCollections: () => reado
     async (c) => {
       const result = await createApp(ctxOf(c), deps.secretBox, requireDeveloper(c), c.req.valid('json'));
       c.set('auditTarget', result.app.id);
+      c.set('auditAppId', result.app.id);
       return c.json(result, 201);
     },
   );

@@ -61,9 +61,9 @@ export function auditMiddleware(operationIds: () => Map<string, string>): Middle
     await next();
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.res.status >= 400) return;
-    const app = c.get('app');
+    const appId = c.get('app')?.id ?? c.get('auditAppId');
     const actor = c.get('actor');
-    if (!app || !actor) return;
+    if (!appId || !actor) return;
     const pattern =
       matchedRoutes(c)
         .filter((r) => r.method === method)
@@ -77,10 +77,10 @@ export function auditMiddleware(operationIds: () => Map<string, string>): Middle
         .filter(([k]) => k !== 'appId')
         .map(([, v]) => v)
         .pop() ??
-      app.id;
+      appId;
     try {
       await recordAudit(c.get('repos'), {
-        appId: app.id,
+        appId,
         actor,
         action,
         method,

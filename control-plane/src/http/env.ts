@@ -17,5 +17,7 @@ export interface HttpEnv {
     role?: MemberRole;
     /** The id of what a mutating call changed, for the audit log. */
     auditTarget?: string;
+    /** For calls outside an app route that still change an app (creating it, joining it). */
+    auditAppId?: string;
   };
 }

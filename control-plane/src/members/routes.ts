@@ -148,6 +148,7 @@ export function memberRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const result = await acceptInvitation(ctxOf(c), requireDeveloper(c), c.req.valid('json').token);
       c.set('auditTarget', result.member.id);
+      c.set('auditAppId', result.appId);
       return c.json(result, 200);
     },
   );
