@@ -66,6 +66,12 @@ export function checkAddresses(hostname: string, addresses: string[], policy: De
     throw new DestinationRefused('webhook_host_unresolvable', `The host ${hostname} has no address.`);
   }
   for (const address of addresses) {
+    if (!ipaddr.isValid(address)) {
+      throw new DestinationRefused(
+        'webhook_url_not_allowed',
+        `The host ${hostname} resolves to ${address}, not an address we can check.`,
+      );
+    }
     const parsed = ipaddr.parse(address);
     if (!isPublic(parsed) && !matchesAllowed(parsed, policy.allowedHosts)) {
       throw new DestinationRefused(
