@@ -1,6 +1,7 @@
 // Every feature of the control plane that adds routes. A new feature adds one line here.
 import { accountRoutes } from './accounts/routes';
 import { auditRoutes } from './audit/routes';
+import { brandingModules } from './branding';
 import type { ControlPlaneDeps } from './deps';
 import type { RouteModule } from './http/app';
 import { keyRoutes } from './keys/routes';
@@ -17,5 +18,6 @@ export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
     { routes: auditRoutes() },
     webhookModule(deps),
     ...streamModules(deps),
+    ...brandingModules(deps),
   ];
 }

@@ -1,0 +1,4 @@
+// placeholder
+export default function StreamDetail() {
+  return null;
+}

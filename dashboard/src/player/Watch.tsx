@@ -1,0 +1,4 @@
+// placeholder
+export default function Watch(_: { embed?: boolean }) {
+  return null;
+}
