@@ -128,10 +128,25 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     }
   });
 
-  const stopAdapter = async () => {
-    if (!deps.redis) return;
-    deps.redis.pub.disconnect();
-    deps.redis.sub.disconnect();
+  let stopped = false;
+  /** Stops serving once; the adapter closes before its Redis clients go. */
+  const stop = async (graceful: boolean) => {
+    if (stopped) return;
+    stopped = true;
+    await unsubscribe();
+    if (graceful) {
+      const notice: ClosingNotice = { code: 'server_shutdown', message: 'The server is restarting; reconnect.' };
+      io.local.emit(CLOSING_EVENT, notice);
+    } else {
+      for (const s of connections) s.destroy();
+    }
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    for (const s of connections) s.destroy();
+    for (const timer of expiry.values()) clearTimeout(timer);
+    if (deps.redis) {
+      deps.redis.pub.disconnect();
+      deps.redis.sub.disconnect();
+    }
   };
   return {
     io,
@@ -144,19 +159,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
           resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
         });
       }),
-    close: async () => {
-      await unsubscribe();
-      const notice: ClosingNotice = { code: 'server_shutdown', message: 'The server is restarting; reconnect.' };
-      io.local.emit(CLOSING_EVENT, notice);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      for (const s of connections) s.destroy();
-      await stopAdapter();
-    },
-    crash: async () => {
-      await unsubscribe();
-      for (const s of connections) s.destroy();
-      await stopAdapter();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-    },
+    close: () => stop(true),
+    crash: () => stop(false),
   };
 }

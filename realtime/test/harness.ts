@@ -29,6 +29,9 @@ import { createRealtimeNode, type RealtimeNode } from '../src/server';
 import { signUserToken } from '../src/auth';
 import type { FloodLimits } from '../src/handlers';
 
+/** Any stored document, for tests that write fixtures straight into the store. */
+export type AnyDoc = { id: string } & Record<string, unknown>;
+
 export interface TestNode {
   url: string;
   node: RealtimeNode;
@@ -129,8 +132,8 @@ export async function createApp(cluster: Pick<TestCluster, 'store' | 'box'>): Pr
   const key = `pk_${randomToken(24)}`;
   const secret = `sk_${randomToken(40)}`;
   const now = new Date().toISOString();
-  await cluster.store.collection('apps').insert({ id: appId, name: 'test', status: 'active', createdAt: now });
-  await cluster.store.collection('api_keys').insert({
+  await cluster.store.collection<AnyDoc>('apps').insert({ id: appId, name: 'test', status: 'active', createdAt: now });
+  await cluster.store.collection<AnyDoc>('api_keys').insert({
     id: newId('apiKey'),
     appId,
     name: 'default',

@@ -3,7 +3,16 @@
 // each node has its own Redis bus, Socket.IO adapter and Redis counters, as separate processes would.
 import { startRedis, type RedisServer } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, createApp, refusal, startCluster, waitFor, type TestClient, type TestCluster } from '../harness';
+import {
+  connect,
+  createApp,
+  refusal,
+  startCluster,
+  waitFor,
+  type TestClient,
+  type TestCluster,
+  type AnyDoc,
+} from '../harness';
 
 let redis: RedisServer;
 let cluster: TestCluster;
@@ -23,7 +32,7 @@ afterAll(async () => {
 async function channel(appId: string, type: 'messaging' | 'livestream' = 'messaging', extra: object = {}) {
   const id = `chn_${Math.random().toString(36).slice(2, 12)}`;
   await cluster.store
-    .collection('channels')
+    .collection<AnyDoc>('channels')
     .insert({ id, appId, type, membersOnly: false, slowModeSeconds: 0, createdAt: new Date().toISOString(), ...extra });
   return id;
 }
@@ -44,7 +53,7 @@ describe('two nodes through Redis', () => {
     expect(claims.app).toBe(other.key);
     expect((await refusal(url, wrongApp)).data?.code).toBe('unauthorized');
     await cluster.store
-      .collection('api_keys')
+      .collection<AnyDoc>('api_keys')
       .updateMany({ key: app.key }, { set: { revokedAt: new Date().toISOString() } });
     expect((await refusal(url, app.token('u1'))).data?.code).toBe('invalid_api_key');
   });
@@ -58,7 +67,7 @@ describe('two nodes through Redis', () => {
     expect((await bob.request('channel.join', { channelId: chn })).ok).toBe(true);
     const ack = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     if (!ack.ok) throw new Error(JSON.stringify(ack));
-    const stored = await cluster.store.collection('messages').findOne({ id: ack.message.id });
+    const stored = await cluster.store.collection<AnyDoc>('messages').findOne({ id: ack.message.id });
     expect(stored).toMatchObject({ text: 'hello from A', appId: app.appId });
     const got = await waitFor(
       () =>
@@ -75,7 +84,7 @@ describe('two nodes through Redis', () => {
     // Resending with the same clientId returns the stored message and stores nothing new.
     const again = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     expect(again.ok && again.message.id).toBe(ack.message.id);
-    expect(await cluster.store.collection('messages').count({ appId: app.appId, channelId: chn })).toBe(1);
+    expect(await cluster.store.collection<AnyDoc>('messages').count({ appId: app.appId, channelId: chn })).toBe(1);
   });
 
   it('a ban issued on node A stops the user on node B', async () => {
@@ -101,7 +110,9 @@ describe('two nodes through Redis', () => {
     await waitFor(() => troll.closing.find((n) => n.code === 'banned'), { what: 'closing notice' });
     await waitFor(() => !troll.socket.connected, { what: 'the banned socket to close' });
     expect((await refusal(cluster.nodes[1]!.url, app.token('troll'))).data?.code).toBe('banned');
-    const audit = await cluster.store.collection('audit_logs').find({ appId: app.appId, action: 'moderation.ban' });
+    const audit = await cluster.store
+      .collection<AnyDoc>('audit_logs')
+      .find({ appId: app.appId, action: 'moderation.ban' });
     expect(audit.length).toBe(2);
   });
 
