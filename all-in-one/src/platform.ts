@@ -9,6 +9,7 @@ import {
   type Logger,
 } from '@beamline/core';
 import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '@beamline/control-plane';
+import { createMediaEdge, parseMediaEdgeConfig, type MediaEdge } from '@beamline/media-edge';
 import { allInOneEnv } from './config';
 
 export interface PlatformUrls {
@@ -23,6 +24,7 @@ export interface PlatformUrls {
 export interface RunningPlatform {
   urls: PlatformUrls;
   controlPlane: ControlPlane;
+  mediaEdge: MediaEdge;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -60,9 +62,19 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
 
   // Each further service starts here, on its own port exactly as in cluster mode.
 
+  // Media edge: RTMP ingest and HLS delivery, asking the control plane over loopback HTTP as in cluster mode.
+  const mediaEdge = await createMediaEdge(
+    parseMediaEdgeConfig({ ...env, CONTROL_PLANE_URL: env.CONTROL_PLANE_URL || `http://127.0.0.1:${config.PORT}` }),
+    log.child({ service: 'media-edge' }),
+  );
+  stops.push(() => mediaEdge.close());
+  urls.rtmp = config.RTMP_PUBLIC_URL;
+  urls.hls = config.HLS_PUBLIC_URL;
+
   return {
     urls,
     controlPlane,
+    mediaEdge,
     log,
     stop: async () => {
       for (const stop of stops.reverse()) await stop();

@@ -1,0 +1,32 @@
+// The media edge's configuration, parsed once and strictly from the environment.
+import { booleanFlag, logLevel, parseEnv, port, secret } from '@beamline/core';
+import { z } from 'zod';
+
+export const mediaEdgeEnv = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  RTMP_PORT: port(1935),
+  HLS_PORT: port(8000),
+  CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8080'),
+  EDGE_SECRET: secret,
+  /** How the control plane reaches this edge (recording deletion); defaults to loopback on HLS_PORT. */
+  EDGE_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** Live and recorded media; DATA_DIR/media when unset. */
+  MEDIA_DIR: z.string().optional(),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  LOG_LEVEL: logLevel,
+  LOG_PRETTY: booleanFlag.optional(),
+  STATS_INTERVAL_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
+  USAGE_INTERVAL_MS: z.coerce.number().int().min(500).max(300_000).default(5_000),
+  LIVE_FILES_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  MIN_FREE_DISK_MB: z.coerce.number().int().min(0).default(500),
+  PLAYBACK_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  HLS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
+};
+
+export type MediaEdgeConfig = ReturnType<typeof parseMediaEdgeConfig>;
+
+export function parseMediaEdgeConfig(env: Record<string, string | undefined>) {
+  return parseEnv(mediaEdgeEnv, env);
+}

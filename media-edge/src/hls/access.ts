@@ -1,0 +1,100 @@
+// Who may load a playback id: its policy (from the control plane, cached briefly) and, for signed
+// streams, a playback token checked against the app's API secrets. Verified tokens are cached.
+import type { Logger } from '@beamline/core';
+import jwt from 'jsonwebtoken';
+import type { ControlPlaneClient, PlaybackInfo } from '../control-plane';
+
+export type Denial = 'token_required' | 'token_invalid' | 'token_expired' | 'token_wrong_stream';
+export type Grant = { ok: true; viewer: string | null };
+export type Check = Grant | { ok: false; code: Denial };
+
+interface CachedInfo {
+  info: PlaybackInfo | null;
+  until: number;
+}
+interface CachedToken {
+  sub: string | null;
+  exp: number;
+  viewer: string;
+  until: number;
+}
+
+const MAX_CACHED = 100_000;
+const GRANT_NO_TOKEN: Grant = { ok: true, viewer: null };
+
+export class PlaybackAccess {
+  private readonly infos = new Map<string, CachedInfo>();
+  private readonly pending = new Map<string, Promise<PlaybackInfo | null>>();
+  private readonly tokens = new Map<string, CachedToken>();
+
+  constructor(
+    private readonly cp: ControlPlaneClient,
+    private readonly ttlMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** The cached policy when fresh (sync fast path), else a promise of it. null: unknown playback id. */
+  info(playbackId: string, now: number): PlaybackInfo | null | Promise<PlaybackInfo | null> {
+    const hit = this.infos.get(playbackId);
+    if (hit && hit.until > now) return hit.info;
+    let pending = this.pending.get(playbackId);
+    if (!pending) {
+      pending = this.cp
+        .playback(playbackId)
+        .then((info) => {
+          if (this.infos.size > MAX_CACHED) this.infos.clear();
+          // unknown ids are remembered for a shorter time: a stream created a moment ago becomes visible quickly
+          this.infos.set(playbackId, { info, until: Date.now() + (info ? this.ttlMs : Math.min(this.ttlMs, 2_000)) });
+          return info;
+        })
+        .catch((err: unknown) => {
+          this.log.warn({ err, playbackId }, 'control plane not reachable for playback info');
+          if (hit) return hit.info; // keep serving what we knew
+          throw err;
+        })
+        .finally(() => this.pending.delete(playbackId));
+      this.pending.set(playbackId, pending);
+    }
+    return pending;
+  }
+
+  /** Checks a request's token against the playback id's policy. */
+  check(info: PlaybackInfo, token: string | null, now: number): Check {
+    if (info.playbackPolicy === 'public') return GRANT_NO_TOKEN;
+    if (!token) return { ok: false, code: 'token_required' };
+    let cached = this.tokens.get(token);
+    if (!cached || cached.until <= now) {
+      cached = this.verify(info, token, now);
+      if (this.tokens.size > MAX_CACHED) this.tokens.clear();
+      this.tokens.set(token, cached);
+    }
+    if (cached.sub === null) return { ok: false, code: 'token_invalid' };
+    if (cached.exp * 1000 <= now) return { ok: false, code: 'token_expired' };
+    if (cached.sub !== info.playbackId) return { ok: false, code: 'token_wrong_stream' };
+    return { ok: true, viewer: cached.viewer };
+  }
+
+  private verify(info: PlaybackInfo, token: string, now: number): CachedToken {
+    const until = now + this.ttlMs;
+    const invalid: CachedToken = { sub: null, exp: 0, viewer: '', until };
+    const decoded = jwt.decode(token, { json: true });
+    const kid = decoded?.kid;
+    const key = typeof kid === 'string' ? info.keys.find((k) => k.key === kid) : undefined;
+    if (!key) return invalid;
+    for (const secret of key.secrets) {
+      try {
+        const claims = jwt.verify(token, secret, {
+          algorithms: ['HS256'],
+          audience: 'playback',
+          ignoreExpiration: true,
+        }) as jwt.JwtPayload;
+        if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return invalid;
+        const viewer = typeof claims.viewerId === 'string' ? `v:${claims.viewerId}` : `t:${token.slice(-24)}`;
+        return { sub: claims.sub, exp: claims.exp, viewer, until };
+      } catch {
+        // try the key's previous secret while its rotation grace lasts
+      }
+    }
+    return invalid;
+  }
+}

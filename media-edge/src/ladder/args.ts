@@ -1,0 +1,150 @@
+// ffmpeg command lines as argument arrays, built by pure functions from a profile. The runner only executes them.
+import { join } from 'node:path';
+import { VIDEO_ENCODERS } from './encoders';
+import { segmentSecondsOf, variantNames, type LadderProfile, type LatencyMode } from './profile';
+
+export interface FfmpegCommandArgs {
+  /** Options before `-i pipe:0` (global options and the input format). */
+  input: string[];
+  outputs: { target: string; args: string[] }[];
+}
+
+export interface LadderInput {
+  profile: LadderProfile;
+  latency: LatencyMode;
+  /** Directory of this live stream: variants in `{dir}/{name}/`. */
+  dir: string;
+  /** Keep every segment (an EVENT playlist that becomes the recording) instead of a sliding window. */
+  record: boolean;
+  /** Continue the playlists already in `dir` (a reconnect or a restart), marked by a discontinuity. */
+  resume: boolean;
+  hasAudio: boolean;
+}
+
+/** The master playlist ffmpeg writes; the edge publishes its own `master.m3u8` from it. */
+export const FFMPEG_MASTER = 'ffmpeg-master.m3u8';
+export const LIVE_WINDOW_SEGMENTS = 6;
+
+/** Reading FLV from the ingest tap: headers come first, so a short probe is enough. */
+export function flvInputArgs(): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-stats',
+    '-stats_period',
+    '1',
+    '-probesize',
+    '1000000',
+    '-analyzeduration',
+    '1000000',
+    '-f',
+    'flv',
+  ];
+}
+
+const seconds = (n: number) => String(Number(n.toFixed(3)));
+
+export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
+  const { profile, hasAudio } = input;
+  const encoder = VIDEO_ENCODERS[profile.encoder];
+  const seg = segmentSecondsOf(profile, input.latency);
+  const lowLatency = input.latency === 'low';
+  const encoded = profile.renditions;
+  const split = `[0:v]split=${encoded.length}${encoded.map((_, i) => `[in${i}]`).join('')}`;
+  const scales = encoded.map((r, i) => `[in${i}]scale=-2:${r.height},fps=${r.fps}${encoder.filterSuffix}[v${i}]`);
+  const filter = encoded.length ? [split, ...scales].join(';') : null;
+
+  const maps: string[] = [];
+  const codecs: string[] = [];
+  let index = 0;
+  const audioKbps: number[] = [];
+  if (profile.passthrough) {
+    maps.push('-map', '0:v:0', ...(hasAudio ? ['-map', '0:a:0'] : []));
+    codecs.push(`-c:v:${index}`, 'copy');
+    audioKbps.push(Math.max(128, ...encoded.map((r) => r.audioBitrateKbps)));
+    index++;
+  }
+  encoded.forEach((rendition, i) => {
+    maps.push('-map', `[v${i}]`, ...(hasAudio ? ['-map', '0:a:0'] : []));
+    const gop = String(Math.max(1, Math.round(rendition.fps * seg)));
+    codecs.push(
+      ...encoder.streamArgs({ index, rendition, preset: profile.preset, lowLatency }),
+      `-g:v:${index}`,
+      gop,
+      `-keyint_min:v:${index}`,
+      gop,
+      `-force_key_frames:v:${index}`,
+      `expr:gte(t,n_forced*${seconds(seg)})`,
+    );
+    audioKbps.push(rendition.audioBitrateKbps);
+    index++;
+  });
+  const audio = hasAudio
+    ? ['-c:a', 'aac', '-ac', '2', '-ar', '48000', ...audioKbps.flatMap((kbps, i) => [`-b:a:${i}`, `${kbps}k`])]
+    : [];
+  const names = variantNames(profile);
+  const streamMap = names.map((name, i) => `v:${i}${hasAudio ? `,a:${i}` : ''},name:${name}`).join(' ');
+  const flags = [
+    'independent_segments',
+    'temp_file',
+    'omit_endlist',
+    ...(input.record ? [] : ['delete_segments']),
+    ...(input.resume ? ['append_list', 'discont_start'] : []),
+  ].join('+');
+
+  return {
+    input: [...encoder.globalArgs, ...flvInputArgs()],
+    outputs: [
+      {
+        target: join(input.dir, '%v', 'index.m3u8'),
+        args: [
+          ...(filter ? ['-filter_complex', filter] : []),
+          ...maps,
+          ...codecs,
+          '-sc_threshold',
+          '0',
+          ...audio,
+          '-max_muxing_queue_size',
+          '1024',
+          '-f',
+          'hls',
+          '-hls_time',
+          seconds(seg),
+          '-hls_list_size',
+          input.record ? '0' : String(LIVE_WINDOW_SEGMENTS),
+          ...(input.record ? ['-hls_playlist_type', 'event'] : []),
+          '-hls_flags',
+          flags,
+          '-hls_segment_type',
+          'mpegts',
+          '-hls_segment_filename',
+          join(input.dir, '%v', 'seg_%05d.ts'),
+          '-master_pl_name',
+          FFMPEG_MASTER,
+          '-var_stream_map',
+          streamMap,
+          '-y',
+        ],
+      },
+    ],
+  };
+}
+
+/** Simulcast: the source, unchanged, to one RTMP(S) target. */
+export function restreamArgs(target: { url: string; streamKey: string }): FfmpegCommandArgs {
+  return {
+    input: flvInputArgs(),
+    outputs: [
+      {
+        target: `${target.url.replace(/\/$/, '')}/${target.streamKey}`,
+        args: ['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+      },
+    ],
+  };
+}
+
+/** A JPEG of the first frame of a segment, at most 360 lines high. */
+export function thumbnailArgs(): FfmpegCommandArgs['outputs'][number]['args'] {
+  return ['-map', '0:v:0', '-frames:v', '1', '-vf', 'scale=-2:min(360\\,ih)', '-q:v', '5', '-f', 'image2', '-y'];
+}

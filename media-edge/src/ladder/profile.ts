@@ -1,0 +1,37 @@
+// What the edge encodes a live stream into: the profile the control plane sent with the publish decision.
+
+export interface Rendition {
+  name: string;
+  height: number;
+  videoBitrateKbps: number;
+  fps: number;
+  audioBitrateKbps: number;
+}
+
+export type VideoEncoderName = 'libx264' | 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv';
+
+export interface LadderProfile {
+  renditions: Rendition[];
+  /** The source, unchanged, as the top rendition (named "source"). */
+  passthrough: boolean;
+  segmentSeconds: number;
+  encoder: VideoEncoderName;
+  preset: string;
+}
+
+export type LatencyMode = 'standard' | 'low';
+
+/** Low latency: segments of at most 1 s. */
+export function segmentSecondsOf(profile: LadderProfile, latency: LatencyMode): number {
+  return latency === 'low' ? Math.min(profile.segmentSeconds, 1) : profile.segmentSeconds;
+}
+
+/** The variant names in master-playlist order: source first, then the ladder as given. */
+export function variantNames(profile: LadderProfile): string[] {
+  return [...(profile.passthrough ? ['source'] : []), ...profile.renditions.map((r) => r.name)];
+}
+
+/** The width ffmpeg's scale=-2:h gives for a source of w×h: the aspect kept, rounded to an even number. */
+export function scaledWidth(sourceWidth: number, sourceHeight: number, height: number): number {
+  return Math.floor(Math.round((height * sourceWidth) / sourceHeight) / 2) * 2;
+}
