@@ -26,3 +26,10 @@ export type {
   UserTokenClaims,
 } from './generated/protocol';
 export { ERROR_CODES, EVENT_TYPES, REALTIME_ONLY_EVENT_TYPES, USER_ROLES } from './generated/protocol';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+  type WebhookVerificationErrorCode,
+} from './webhooks';
