@@ -2,6 +2,7 @@
 import { accountRoutes } from './accounts/routes';
 import { auditRoutes } from './audit/routes';
 import { brandingModules } from './branding';
+import { chatModules } from './chat';
 import type { ControlPlaneDeps } from './deps';
 import type { RouteModule } from './http/app';
 import { keyRoutes } from './keys/routes';
@@ -19,5 +20,6 @@ export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
     webhookModule(deps),
     ...streamModules(deps),
     ...brandingModules(deps),
+    ...chatModules(deps),
   ];
 }
