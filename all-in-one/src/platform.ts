@@ -10,6 +10,7 @@ import {
 } from '@beamline/core';
 import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '@beamline/control-plane';
 import { createMediaEdge, parseMediaEdgeConfig, type MediaEdge } from '@beamline/media-edge';
+import { createChatServices, createRealtimeNode, parseRealtimeConfig, type RealtimeNode } from '@beamline/realtime';
 import { allInOneEnv } from './config';
 
 export interface PlatformUrls {
@@ -25,6 +26,7 @@ export interface RunningPlatform {
   urls: PlatformUrls;
   controlPlane: ControlPlane;
   mediaEdge: MediaEdge;
+  realtime: RealtimeNode;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -62,6 +64,29 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
 
   // Each further service starts here, on its own port exactly as in cluster mode.
 
+  // Realtime: chat and live events over Socket.IO, on the same store, bus and secret box (one node, no Redis).
+  const realtimeConfig = parseRealtimeConfig({ ...env, REDIS_URL: undefined });
+  const realtimeLog = log.child({ service: 'realtime' });
+  const realtime = await createRealtimeNode({
+    store,
+    bus,
+    secretBox,
+    log: realtimeLog,
+    chat: await createChatServices({
+      store,
+      events,
+      log: realtimeLog,
+      limits: {
+        messagesPer10s: realtimeConfig.CHAT_MESSAGES_PER_10S,
+        reactionsPerSecond: realtimeConfig.CHAT_REACTIONS_PER_SECOND,
+      },
+    }),
+    flood: { requestsPerSecond: realtimeConfig.REALTIME_REQUESTS_PER_SECOND },
+  });
+  await realtime.listen(realtimeConfig.REALTIME_PORT, config.HOST);
+  stops.push(() => realtime.close());
+  urls.realtime = config.REALTIME_PUBLIC_URL;
+
   // Media edge: RTMP ingest and HLS delivery, asking the control plane over loopback HTTP as in cluster mode.
   const mediaEdge = await createMediaEdge(
     parseMediaEdgeConfig({ ...env, CONTROL_PLANE_URL: env.CONTROL_PLANE_URL || `http://127.0.0.1:${config.PORT}` }),
@@ -75,6 +100,7 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
     urls,
     controlPlane,
     mediaEdge,
+    realtime,
     log,
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
