@@ -8,3 +8,4 @@ export * from './ratelimit';
 export * from './secrets';
 export * from './apikeys';
 export * from './events';
+export * from './jwtkeys';

@@ -66,9 +66,9 @@ function roleOf(ctx: AppCtx): MemberRole | null {
   return ctx.actor.type === 'developer' ? (ctx.actor.role ?? null) : null;
 }
 
-export async function getApp(ctx: AppCtx) {
-  const app = await ctx.repos.apps.findOne({ id: ctx.appId });
-  return publicApp(app!, roleOf(ctx));
+/** The app as loaded by the route's access check. */
+export function getApp(ctx: AppCtx, app: AppDoc) {
+  return publicApp(app, roleOf(ctx));
 }
 
 export async function updateApp(

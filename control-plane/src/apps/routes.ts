@@ -73,7 +73,7 @@ export function appRoutes(deps: ControlPlaneDeps, tenantCollections: () => reado
       request: { params: AppIdParams },
       responses: { 200: ok('The app', AppSchema) },
     }),
-    async (c) => c.json(await getApp(appCtxOf(c)), 200),
+    (c) => c.json(getApp(appCtxOf(c), c.get('app')!), 200),
   );
 
   app.openapi(

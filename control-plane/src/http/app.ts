@@ -1,5 +1,5 @@
 // Builds the control plane's HTTP application: middleware, every route module, the OpenAPI document.
-import { newId } from '@beamline/protocol';
+import { randomUUID } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
@@ -78,16 +78,12 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
 
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : newId('request');
+    const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
     const forwarded = deps.config.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
     let ip = forwarded ?? 'unknown';
-    if (!forwarded) {
-      try {
-        ip = getConnInfo(c).remote.address ?? 'unknown';
-      } catch {
-        // app.request() in tests has no socket
-      }
-    }
+    // app.request() (in-process calls) has no socket to ask.
+    if (!forwarded && (c.env as { incoming?: unknown } | undefined)?.incoming)
+      ip = getConnInfo(c).remote.address ?? 'unknown';
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('repos', repos);

@@ -1,5 +1,5 @@
 // Who is calling: a developer (bearer access token) or a developer's backend (Basic API key).
-import { findActiveApiKey, safeEqual } from '@beamline/core';
+import { findActiveApiKey, hmacKey, safeEqual } from '@beamline/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import jwt from 'jsonwebtoken';
 import type { Actor, AppCtx, Ctx } from '../context';
@@ -13,7 +13,7 @@ export interface AccessClaims {
 }
 
 export function signAccessToken(secret: string, userId: string, ttlSeconds: number): string {
-  return jwt.sign({ typ: 'access' }, secret, {
+  return jwt.sign({ typ: 'access' }, hmacKey(secret), {
     subject: userId,
     expiresIn: ttlSeconds,
     algorithm: 'HS256',
@@ -23,7 +23,7 @@ export function signAccessToken(secret: string, userId: string, ttlSeconds: numb
 
 function verifyAccessToken(secret: string, token: string): string {
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'beamline' }) as jwt.JwtPayload;
+    const claims = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], issuer: 'beamline' }) as jwt.JwtPayload;
     if (claims.typ !== 'access' || typeof claims.sub !== 'string')
       throw Unauthorized('unauthorized', 'Not an access token.');
     return claims.sub;
@@ -85,15 +85,15 @@ export function requireApp(permission: PermissionName): MiddlewareHandler<HttpEn
     const actor = requireActor(c);
     const repos = c.get('repos');
     const appId = c.req.param('appId') ?? '';
-    const hidden = NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);
-    if (actor.type === 'apiKey' && actor.appId !== appId) throw hidden;
+    const hidden = () => NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);
+    if (actor.type === 'apiKey' && actor.appId !== appId) throw hidden();
     const [app, member] = await Promise.all([
       repos.apps.findOne({ id: appId }),
       actor.type === 'developer' ? repos.forApp(appId).members.findOne({ userId: actor.userId }) : null,
     ]);
-    if (!app) throw hidden;
+    if (!app) throw hidden();
     if (actor.type === 'developer') {
-      if (!member) throw hidden;
+      if (!member) throw hidden();
       if (!roleMay(member.role, permission)) {
         throw Forbidden('forbidden', `The ${member.role} role may not do this (${permission}).`);
       }
