@@ -17,6 +17,8 @@ export interface EdgeTest {
   call<T = Json>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   appId: string;
   apiKey: { key: string; secret: string };
+  /** A second developer with an app of their own (tenant isolation checks). */
+  otherApp(): Promise<{ appId: string; call: EdgeTest['call'] }>;
   close(): Promise<void>;
 }
 
@@ -31,23 +33,16 @@ export async function startEdgeTest(env: Record<string, string> = {}): Promise<E
     });
     return (await res.json()) as Json;
   };
-  const dev = await post('/v1/auth/register', {
-    email: `dev-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
-    password: 'a long enough password',
-    name: 'Dev',
-  });
-  const created = await post('/v1/apps', { name: 'Edge test app' }, dev.accessToken);
-  const apiKey = { key: created.apiKey.key as string, secret: created.apiKey.secret as string };
-  const basic = `Basic ${Buffer.from(`${apiKey.key}:${apiKey.secret}`).toString('base64')}`;
-  return {
-    platform,
-    api,
-    hls: `http://127.0.0.1:${platform.env.HLS_PORT}`,
-    rtmp: `rtmp://127.0.0.1:${platform.env.RTMP_PORT}/live`,
-    mediaDir: `${platform.dataDir}/media`,
-    appId: created.app.id,
-    apiKey,
-    call: async (method, path, body) => {
+  const newApp = async () => {
+    const dev = await post('/v1/auth/register', {
+      email: `dev-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+      password: 'a long enough password',
+      name: 'Dev',
+    });
+    const created = await post('/v1/apps', { name: 'Edge test app' }, dev.accessToken);
+    const apiKey = { key: created.apiKey.key as string, secret: created.apiKey.secret as string };
+    const basic = `Basic ${Buffer.from(`${apiKey.key}:${apiKey.secret}`).toString('base64')}`;
+    const call: EdgeTest['call'] = async (method, path, body) => {
       const res = await fetch(`${api}/v1/apps/${created.app.id}${path}`, {
         method,
         headers: { authorization: basic, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -55,7 +50,20 @@ export async function startEdgeTest(env: Record<string, string> = {}): Promise<E
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
+    };
+    return { appId: created.app.id as string, apiKey, call };
+  };
+  const first = await newApp();
+  return {
+    platform,
+    api,
+    hls: `http://127.0.0.1:${platform.env.HLS_PORT}`,
+    rtmp: `rtmp://127.0.0.1:${platform.env.RTMP_PORT}/live`,
+    mediaDir: `${platform.dataDir}/media`,
+    appId: first.appId,
+    apiKey: first.apiKey,
+    call: first.call,
+    otherApp: newApp,
     close: () => platform.close(),
   };
 }
