@@ -1,5 +1,14 @@
-// Placeholder replaced below.
+// The generated documentation pages, rendered through prettier-free Markdown (Markdown is not reformatted).
+import { renderApiReference } from './api-reference';
+import { renderErrorsReference } from './errors-reference';
+import { renderEventsReference } from './events-reference';
 import type { OpenApiDocument } from './live-openapi';
-export async function renderReferences(_doc: OpenApiDocument): Promise<Record<string, string>> {
-  return {};
+import { ROOT } from './sdk-types';
+
+export async function renderReferences(doc: OpenApiDocument): Promise<Record<string, string>> {
+  return {
+    'documentation/api-reference.md': renderApiReference(doc, ROOT),
+    'documentation/events-reference.md': renderEventsReference(ROOT),
+    'documentation/errors-reference.md': renderErrorsReference(ROOT),
+  };
 }
