@@ -1,5 +1,5 @@
 // The handshake: a user token (HS256, signed with one of the app's API secrets) names the app and the user.
-import { findActiveApiKey, type DocumentStore, type SecretBox } from '@beamline/core';
+import { findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
 import { USER_ROLES, type UserRole } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { ChatError } from './errors';
@@ -33,7 +33,7 @@ export async function authenticateUser(
   let expired = false;
   for (const secret of key.secrets) {
     try {
-      claims = jwt.verify(token, secret, {
+      claims = jwt.verify(token, hmacKey(secret), {
         algorithms: ['HS256'],
         clockTimestamp: Math.floor(deps.now().getTime() / 1000),
       }) as jwt.JwtPayload;
@@ -71,5 +71,5 @@ export function signUserToken(
   claims: { sub: string; app: string; role?: UserRole; name?: string; image?: string },
   ttlSeconds: number,
 ): string {
-  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+  return jwt.sign(claims, hmacKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });
 }

@@ -1,12 +1,12 @@
 // Playback tokens: HS256 JWTs signed with one of the app's API secrets, the same ones the SDK can mint.
-import { findActiveApiKey, type SecretBox } from '@beamline/core';
+import { findActiveApiKey, hmacKey, type SecretBox } from '@beamline/core';
 import type { PlaybackTokenClaims } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import type { AppCtx } from '../context';
 import { Invalid } from '../errors';
 
 export function signPlaybackToken(secret: string, claims: PlaybackTokenClaims): string {
-  return jwt.sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
+  return jwt.sign(claims, hmacKey(secret), { algorithm: 'HS256', noTimestamp: true });
 }
 
 /** Signs with the app's newest active API key; the key's public half travels as `kid`. */

@@ -1,6 +1,6 @@
 // Who may load a playback id: its policy (from the control plane, cached briefly) and, for signed
 // streams, a playback token checked against the app's API secrets. Verified tokens are cached.
-import type { Logger } from '@beamline/core';
+import { hmacKey, type Logger } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import type { ControlPlaneClient, PlaybackInfo } from '../control-plane';
 
@@ -83,7 +83,7 @@ export class PlaybackAccess {
     if (!key) return invalid;
     for (const secret of key.secrets) {
       try {
-        const claims = jwt.verify(token, secret, {
+        const claims = jwt.verify(token, hmacKey(secret), {
           algorithms: ['HS256'],
           audience: 'playback',
           ignoreExpiration: true,
