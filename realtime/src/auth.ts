@@ -1,5 +1,5 @@
 // The handshake: a user token (HS256, signed with one of the app's API secrets) names the app and the user.
-import { findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
+import { findActiveApiKey, hmacKey, originAllowed, type DocumentStore, type SecretBox } from '@beamline/core';
 import { USER_ROLES, type UserRole } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { ChatError } from './errors';
@@ -21,6 +21,8 @@ const ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 export async function authenticateUser(
   deps: { store: DocumentStore; secretBox: SecretBox; now(): Date },
   token: unknown,
+  /** The browser's Origin header, checked against the app's allowed origins when it has any. */
+  origin?: string,
 ): Promise<SocketUser> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
     throw refuse('unauthorized', 'Connect with auth: { token } (a user token).');
@@ -51,9 +53,18 @@ export async function authenticateUser(
   }
   const role = claims.role ?? 'user';
   if (!(USER_ROLES as readonly unknown[]).includes(role)) throw refuse('unauthorized', `Unknown role ${String(role)}.`);
-  const app = await deps.store.collection<{ id: string; status?: string }>('apps').findOne({ id: key.appId });
+  const app = await deps.store
+    .collection<{ id: string; status?: string; allowedOrigins?: string[] }>('apps')
+    .findOne({ id: key.appId });
   if (!app) throw refuse('invalid_api_key', 'The app of this token no longer exists.');
   if (app.status === 'archived') throw refuse('app_archived', 'The app is archived.');
+  if (origin && app.allowedOrigins?.length && !originAllowed(origin, app.allowedOrigins)) {
+    throw new ChatError(
+      'forbidden',
+      'origin_not_allowed',
+      `The app does not allow connections from ${origin.slice(0, 200)}.`,
+    );
+  }
   return {
     appId: key.appId,
     keyId: key.id,

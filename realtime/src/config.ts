@@ -1,5 +1,5 @@
 // The realtime node's configuration, parsed once and strictly from the environment.
-import { booleanFlag, ConfigError, logLevel, masterKey, parseEnv, port } from '@beamline/core';
+import { booleanFlag, ConfigError, logLevel, masterKey, parseEnv, port, shutdownDrainMs } from '@beamline/core';
 import { z } from 'zod';
 
 export const realtimeEnv = {
@@ -24,6 +24,7 @@ export const realtimeEnv = {
   CHAT_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(10_000).default(20),
   CHAT_REACTIONS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
   REALTIME_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(30),
+  SHUTDOWN_DRAIN_MS: shutdownDrainMs,
 };
 
 export type RealtimeConfig = ReturnType<typeof parseRealtimeConfig>;

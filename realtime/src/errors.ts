@@ -28,6 +28,7 @@ export const CHAT_ERROR_CODES = {
   token_expired: 'The user token has expired; get a new one from your backend.',
   invalid_api_key: "The token's app key is unknown or revoked.",
   app_archived: 'The app is archived.',
+  origin_not_allowed: "The browser page's origin is not among the app's allowed origins.",
   validation_failed: 'The payload is malformed; details lists each problem.',
   unknown_request: 'No request of that name.',
   rate_limited: 'Too many requests; retry after details.retryAfterSeconds.',

@@ -18,7 +18,6 @@ import type { RealtimeRuntime } from './runtime';
 const KNOWN = new Set<string>(CLIENT_REQUESTS);
 
 type Reply<N extends ClientRequestName> = ClientRequests[N]['reply'];
-type Handler<N extends ClientRequestName> = (input: RequestOf<N>) => Promise<Reply<N>>;
 
 export function toAckError(err: unknown): AckError {
   if (err instanceof ChatError) {
@@ -33,31 +32,190 @@ export interface FloodLimits {
   disconnectAfter: number;
 }
 
-export function attachHandlers(rt: RealtimeRuntime, socket: Socket): void {
+/** What a request handler works with; built per request from the socket, so an idle socket holds nothing extra. */
+interface RequestScope {
+  rt: RealtimeRuntime;
+  socket: Socket;
+  user: SocketUser;
+  ctx: ChatCtx;
+}
+
+function scopeOf(rt: RealtimeRuntime, socket: Socket): RequestScope {
   const user = socket.data as SocketUser;
-  const ctx: ChatCtx = {
-    appId: user.appId,
-    actor: {
-      type: 'user',
-      userId: user.userId,
-      role: user.role,
-      ...(user.name ? { name: user.name } : {}),
-      ...(user.image ? { image: user.image } : {}),
+  return {
+    rt,
+    socket,
+    user,
+    ctx: {
+      appId: user.appId,
+      actor: {
+        type: 'user',
+        userId: user.userId,
+        role: user.role,
+        ...(user.name ? { name: user.name } : {}),
+        ...(user.image ? { image: user.image } : {}),
+      },
+      chat: rt.chat,
+      ip: socket.handshake.address,
     },
-    chat: rt.chat,
-    ip: socket.handshake.address,
   };
-  const close = (notice: ClosingNotice) => {
-    socket.emit(CLOSING_EVENT, notice);
-    socket.disconnect();
+}
+
+function mustHaveJoined({ socket, user }: RequestScope, channelId: string): void {
+  if (!socket.rooms.has(rooms.channel(user.appId, channelId))) {
+    throw forbidden('not_joined', `Join channel ${channelId} first.`);
+  }
+}
+
+/** presence.changed when a user's first connection enters or last one leaves a messaging channel. */
+async function announcePresence(s: RequestScope, channelId: string, type: string, online: boolean): Promise<void> {
+  if (type !== 'messaging') return; // livestream audiences are counted, not listed
+  const { members, connections } = await channelPresence(s.rt.io, s.user.appId, channelId);
+  const count = connections.get(s.user.userId) ?? 0;
+  if (online ? count !== 1 : count > 0) return;
+  await s.rt.chat.events.broadcast(s.user.appId, 'presence.changed', {
+    channelId,
+    userId: s.user.userId,
+    online,
+    members,
+  });
+}
+
+type Handlers = { [N in ClientRequestName]: (s: RequestScope, input: RequestOf<N>) => Promise<Reply<N>> };
+
+const typing =
+  (kind: 'typing.start' | 'typing.stop') =>
+  async (s: RequestScope, { channelId }: { channelId: string }) => {
+    mustHaveJoined(s, channelId);
+    await s.rt.chat.events.broadcast(s.user.appId, kind, { channelId, userId: s.user.userId });
+    return {};
   };
 
+/** One table of handlers shared by every socket. */
+const HANDLERS: Handlers = {
+  'channel.join': async (s, { channelId }) => {
+    const channel = await channelForJoin(s.ctx, channelId);
+    assertMayJoin(s.ctx, channel);
+    const { ban } = await restrictionsFor(s.ctx, s.user.userId, channelId);
+    if (ban && !ban.shadow)
+      throw forbidden('banned', 'You are banned from this channel.', { until: ban.until ?? null });
+    await s.socket.join(rooms.channel(s.user.appId, channelId));
+    const [recent, presence] = await Promise.all([
+      history(s.ctx, { channelId, limit: REALTIME_LIMITS.joinHistory }),
+      channelPresence(s.rt.io, s.user.appId, channelId),
+    ]);
+    void announcePresence(s, channelId, channel.type, true).catch((err: unknown) =>
+      s.rt.log.warn({ err }, 'presence failed'),
+    );
+    return { channel: publicChannel(channel), messages: recent.messages, members: presence.members };
+  },
+  'channel.leave': async (s, { channelId }) => {
+    mustHaveJoined(s, channelId);
+    await s.socket.leave(rooms.channel(s.user.appId, channelId));
+    const channel = await getChannel(s.ctx, channelId);
+    await announcePresence(s, channelId, channel.type, false);
+    return {};
+  },
+  'message.send': async (s, input) => {
+    mustHaveJoined(s, input.channelId);
+    return { message: await sendMessage(s.ctx, input) };
+  },
+  'message.update': async (s, { messageId, text }) => ({ message: await updateMessage(s.ctx, messageId, text) }),
+  'message.delete': async (s, { messageId }) => ({ messageId: (await deleteMessage(s.ctx, messageId)).messageId }),
+  'message.react': async (s, { messageId, type, remove }) => ({
+    message: await reactToMessage(s.ctx, messageId, type, remove),
+  }),
+  history: async (s, input) => {
+    mustHaveJoined(s, input.channelId);
+    return history(s.ctx, input);
+  },
+  'typing.start': typing('typing.start'),
+  'typing.stop': typing('typing.stop'),
+  'reaction.send': async (s, { channelId, type }) => {
+    mustHaveJoined(s, channelId);
+    const wait = await s.rt.chat.counters.reactions.consume(`${s.user.appId}:${s.user.userId}`);
+    if (wait) throw rateLimited('rate_limited', 'Too many reactions; slow down.', wait);
+    const { ban, mute } = await restrictionsFor(s.ctx, s.user.userId, channelId);
+    if (ban || mute) return {}; // silently dropped: reactions of restricted users reach nobody
+    await s.rt.chat.events.broadcast(s.user.appId, 'reaction.sent', { channelId, userId: s.user.userId, type });
+    return {};
+  },
+  'moderation.ban': async (s, input) => {
+    await banUser(s.ctx, input);
+    return {};
+  },
+  'moderation.unban': async (s, input) => {
+    await unbanUser(s.ctx, input);
+    return {};
+  },
+  'moderation.mute': async (s, input) => ({ until: (await muteUser(s.ctx, input)).until }),
+  'moderation.unmute': async (s, input) => {
+    await unmuteUser(s.ctx, input);
+    return {};
+  },
+  'moderation.slowmode': async (s, { channelId, seconds }) => ({
+    channel: publicChannel(await setSlowMode(s.ctx, channelId, seconds)),
+  }),
+  'moderation.delete': async (s, { messageId }) => ({
+    messageId: (await moderatorDelete(s.ctx, messageId)).messageId,
+  }),
+  'events.subscribe': async (s, { streamId }) => {
+    await s.socket.join(streamId ? rooms.streamEvents(s.user.appId, streamId) : rooms.appEvents(s.user.appId));
+    return {};
+  },
+  'events.unsubscribe': async (s, { streamId }) => {
+    await s.socket.leave(streamId ? rooms.streamEvents(s.user.appId, streamId) : rooms.appEvents(s.user.appId));
+    return {};
+  },
+};
+
+type Ack = (body: unknown) => void;
+
+/** Validates a request, runs its handler, answers with the ack; never throws. */
+async function dispatch(
+  rt: RealtimeRuntime,
+  socket: Socket,
+  name: ClientRequestName,
+  payload: unknown,
+  ack: Ack | null,
+) {
+  const parsed = REQUEST_SCHEMAS[name].safeParse(payload);
+  if (!parsed.success) {
+    ack?.({
+      error: {
+        code: 'validation_failed',
+        message: 'The payload is malformed.',
+        details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    });
+    return;
+  }
+  try {
+    const handler = HANDLERS[name] as (s: RequestScope, input: unknown) => Promise<object>;
+    const result = await handler(scopeOf(rt, socket), parsed.data);
+    ack?.({ ok: true, ...result });
+  } catch (err) {
+    if (!(err instanceof ChatError)) rt.log.error({ err, request: name }, 'request failed');
+    ack?.(toAckError(err));
+  }
+}
+
+function closeWith(socket: Socket, notice: ClosingNotice): void {
+  socket.emit(CLOSING_EVENT, notice);
+  socket.disconnect();
+}
+
+/**
+ * Every packet goes through one middleware that counts it, answers unknown names, and dispatches to the
+ * shared handler table; a socket carries no listener per request name.
+ */
+export function attachHandlers(rt: RealtimeRuntime, socket: Socket): void {
   let windowStart = 0;
   let inWindow = 0;
-  socket.use((packet, next) => {
-    const [name] = packet;
-    const ack = packet.length > 1 && typeof packet[packet.length - 1] === 'function' ? packet[packet.length - 1] : null;
-    const reply = (body: AckError) => (ack as ((b: AckError) => void) | null)?.(body);
+  socket.use((packet) => {
+    const [name, payload] = packet as [unknown, unknown];
+    const last = packet[packet.length - 1];
+    const ack = packet.length > 1 && typeof last === 'function' ? (last as Ack) : null;
     const now = Date.now();
     if (now - windowStart >= 1000) {
       windowStart = now;
@@ -65,153 +223,41 @@ export function attachHandlers(rt: RealtimeRuntime, socket: Socket): void {
     }
     inWindow++;
     if (inWindow > rt.flood.disconnectAfter) {
-      rt.log.warn({ appId: user.appId, userId: user.userId }, 'closing a flooding connection');
-      return close({ code: 'flooding', message: 'Too many requests; the connection was closed.' });
+      if (socket.connected) {
+        const user = socket.data as SocketUser;
+        rt.log.warn({ appId: user.appId, userId: user.userId }, 'closing a flooding connection');
+        closeWith(socket, { code: 'flooding', message: 'Too many requests; the connection was closed.' });
+      }
+      return;
     }
     if (inWindow > rt.flood.requestsPerSecond) {
-      return reply(toAckError(rateLimited('rate_limited', 'Too many requests on this connection.', 1)));
+      ack?.(toAckError(rateLimited('rate_limited', 'Too many requests on this connection.', 1)));
+      return;
     }
     if (typeof name !== 'string' || !KNOWN.has(name)) {
-      return reply({ error: { code: 'unknown_request', message: `No request named ${String(name).slice(0, 64)}.` } });
+      ack?.({ error: { code: 'unknown_request', message: `No request named ${String(name).slice(0, 64)}.` } });
+      return;
     }
-    next();
+    void dispatch(rt, socket, name as ClientRequestName, ack && payload === last ? undefined : payload, ack);
   });
+  socket.on('disconnecting', () => onDisconnecting(rt, socket));
+}
 
-  const on = <N extends ClientRequestName>(name: N, handler: Handler<N>) => {
-    socket.on(name as string, async (...args: unknown[]) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (body: unknown) => void) : null;
-      const parsed = REQUEST_SCHEMAS[name].safeParse(args[0]);
-      if (!parsed.success) {
-        ack?.({
-          error: {
-            code: 'validation_failed',
-            message: 'The payload is malformed.',
-            details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          },
-        });
-        return;
-      }
-      try {
-        const result = await handler(parsed.data as RequestOf<N>);
-        ack?.({ ok: true, ...result });
-      } catch (err) {
-        if (!(err instanceof ChatError)) rt.log.error({ err, request: name }, 'request failed');
-        ack?.(toAckError(err));
-      }
-    });
-  };
-
-  const mustHaveJoined = (channelId: string) => {
-    if (!socket.rooms.has(rooms.channel(user.appId, channelId))) {
-      throw forbidden('not_joined', `Join channel ${channelId} first.`);
+function onDisconnecting(rt: RealtimeRuntime, socket: Socket): void {
+  const s = scopeOf(rt, socket);
+  const prefix = `c:${s.user.appId}:`;
+  const left = [...socket.rooms].flatMap((room) => (room.startsWith(prefix) ? [room.slice(prefix.length)] : []));
+  // Presence is recomputed once this socket has left its rooms.
+  setImmediate(() => {
+    for (const channelId of left) {
+      void getChannel(s.ctx, channelId)
+        .then((channel) => announcePresence(s, channelId, channel.type, false))
+        .catch(() => undefined);
     }
-  };
-  const announcePresence = async (channelId: string, type: string, online: boolean) => {
-    if (type !== 'messaging') return; // livestream audiences are counted, not listed
-    const { members, connections } = await channelPresence(rt.io, user.appId, channelId);
-    const stillThere = (connections.get(user.userId) ?? 0) > 0;
-    if (online ? (connections.get(user.userId) ?? 0) !== 1 : stillThere) return;
-    await rt.chat.events.broadcast(user.appId, 'presence.changed', { channelId, userId: user.userId, online, members });
-  };
-
-  on('channel.join', async ({ channelId }) => {
-    const channel = await channelForJoin(ctx, channelId);
-    assertMayJoin(ctx, channel);
-    const { ban } = await restrictionsFor(ctx, user.userId, channelId);
-    if (ban && !ban.shadow)
-      throw forbidden('banned', 'You are banned from this channel.', { until: ban.until ?? null });
-    await socket.join(rooms.channel(user.appId, channelId));
-    const [recent, presence] = await Promise.all([
-      history(ctx, { channelId, limit: REALTIME_LIMITS.joinHistory }),
-      channelPresence(rt.io, user.appId, channelId),
-    ]);
-    void announcePresence(channelId, channel.type, true).catch((err) => rt.log.warn({ err }, 'presence failed'));
-    return { channel: publicChannel(channel), messages: recent.messages, members: presence.members };
-  });
-
-  on('channel.leave', async ({ channelId }) => {
-    mustHaveJoined(channelId);
-    await socket.leave(rooms.channel(user.appId, channelId));
-    const channel = await getChannel(ctx, channelId);
-    await announcePresence(channelId, channel.type, false);
-    return {};
-  });
-
-  on('message.send', async (input) => {
-    mustHaveJoined(input.channelId);
-    return { message: await sendMessage(ctx, input) };
-  });
-  on('message.update', async ({ messageId, text }) => ({ message: await updateMessage(ctx, messageId, text) }));
-  on('message.delete', async ({ messageId }) => ({ messageId: (await deleteMessage(ctx, messageId)).messageId }));
-  on('message.react', async ({ messageId, type, remove }) => ({
-    message: await reactToMessage(ctx, messageId, type, remove),
-  }));
-  on('history', async (input) => {
-    mustHaveJoined(input.channelId);
-    return history(ctx, input);
-  });
-
-  for (const kind of ['typing.start', 'typing.stop'] as const) {
-    on(kind, async ({ channelId }) => {
-      mustHaveJoined(channelId);
-      await rt.chat.events.broadcast(user.appId, kind, { channelId, userId: user.userId });
-      return {};
-    });
-  }
-  on('reaction.send', async ({ channelId, type }) => {
-    mustHaveJoined(channelId);
-    const wait = await rt.chat.counters.reactions.consume(`${user.appId}:${user.userId}`);
-    if (wait) throw rateLimited('rate_limited', 'Too many reactions; slow down.', wait);
-    const { ban, mute } = await restrictionsFor(ctx, user.userId, channelId);
-    if (ban || mute) return {}; // silently dropped: reactions of restricted users reach nobody
-    await rt.chat.events.broadcast(user.appId, 'reaction.sent', { channelId, userId: user.userId, type });
-    return {};
-  });
-
-  on('moderation.ban', async (input) => {
-    await banUser(ctx, input);
-    return {};
-  });
-  on('moderation.unban', async (input) => {
-    await unbanUser(ctx, input);
-    return {};
-  });
-  on('moderation.mute', async (input) => ({ until: (await muteUser(ctx, input)).until }));
-  on('moderation.unmute', async (input) => {
-    await unmuteUser(ctx, input);
-    return {};
-  });
-  on('moderation.slowmode', async ({ channelId, seconds }) => ({
-    channel: publicChannel(await setSlowMode(ctx, channelId, seconds)),
-  }));
-  on('moderation.delete', async ({ messageId }) => ({ messageId: (await moderatorDelete(ctx, messageId)).messageId }));
-
-  on('events.subscribe', async ({ streamId }) => {
-    await socket.join(streamId ? rooms.streamEvents(user.appId, streamId) : rooms.appEvents(user.appId));
-    return {};
-  });
-  on('events.unsubscribe', async ({ streamId }) => {
-    await socket.leave(streamId ? rooms.streamEvents(user.appId, streamId) : rooms.appEvents(user.appId));
-    return {};
-  });
-
-  socket.on('disconnecting', () => {
-    const left = [...socket.rooms].flatMap((room) => {
-      const prefix = `c:${user.appId}:`;
-      return room.startsWith(prefix) ? [room.slice(prefix.length)] : [];
-    });
-    // Presence is recomputed once this socket has left its rooms.
-    setImmediate(() => {
-      for (const channelId of left) {
-        void getChannel(ctx, channelId)
-          .then((channel) => announcePresence(channelId, channel.type, false))
-          .catch(() => undefined);
-      }
-    });
   });
 }
 
-/** Whether this user may moderate a channel (used by the join ack's moderator room). */
+/** Whether this user joins the app's moderator room (app-wide moderators and admins). */
 export function joinsModeratorRoom(user: SocketUser): boolean {
   return isChannelModerator({ type: 'user', userId: user.userId, role: user.role }, null);
 }

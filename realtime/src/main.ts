@@ -3,11 +3,14 @@ import {
   ConfigError,
   createEventPublisher,
   createLogger,
+  createMetrics,
   InProcessBus,
   keyBytes,
+  onShutdown,
   openStore,
   RedisBus,
   SecretBox,
+  sleep,
   type EventBus,
 } from '@beamline/core';
 import { Redis } from 'ioredis';
@@ -42,22 +45,21 @@ async function main() {
     log,
     ...(url ? { redis: { pub: new Redis(url), sub: new Redis(url) } } : {}),
     flood: { requestsPerSecond: config.REALTIME_REQUESTS_PER_SECOND },
+    metrics: createMetrics('realtime'),
     ...(config.REALTIME_CORS_ORIGINS
       ? { corsOrigins: config.REALTIME_CORS_ORIGINS.split(',').map((o) => o.trim()) }
       : {}),
   });
   const { port } = await node.listen(config.REALTIME_PORT, config.HOST);
   log.info({ event: 'ready', port, store: store.kind, cluster: Boolean(url) }, 'realtime listening');
-  const stop = async () => {
-    log.info('shutting down');
+  onShutdown(log, async () => {
+    node.drain();
+    await sleep(config.SHUTDOWN_DRAIN_MS);
     await node.close();
     await bus.close();
     counters?.disconnect();
     await store.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  });
 }
 
 main().catch((err: unknown) => {

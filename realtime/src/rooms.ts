@@ -1,7 +1,6 @@
 // Room names: every room carries the app id, so nothing of one app reaches another app's sockets.
 export const rooms = {
   channel: (appId: string, channelId: string) => `c:${appId}:${channelId}`,
-  user: (appId: string, userId: string) => `u:${appId}:${userId}`,
   moderators: (appId: string) => `m:${appId}`,
   appEvents: (appId: string) => `e:${appId}`,
   streamEvents: (appId: string, streamId: string) => `e:${appId}:${streamId}`,

@@ -1,7 +1,15 @@
 // A realtime node: Socket.IO over HTTP, user-token handshake, chat handlers, bus events to sockets.
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
-import { EVENTS_TOPIC, type DocumentStore, type EventBus, type Logger, type SecretBox } from '@beamline/core';
+import {
+  EVENTS_TOPIC,
+  serveMetrics,
+  type DocumentStore,
+  type EventBus,
+  type Logger,
+  type Metrics,
+  type SecretBox,
+} from '@beamline/core';
 import { CLOSING_EVENT, REALTIME_LIMITS, type ClosingNotice, type EventEnvelope } from '@beamline/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
@@ -9,7 +17,7 @@ import { Server } from 'socket.io';
 import { authenticateUser, type SocketUser } from './auth';
 import type { ChatServices } from './chat/context';
 import { restrictionsFor } from './chat/moderation';
-import { deliver } from './delivery';
+import { deliver, targetRooms } from './delivery';
 import { ChatError } from './errors';
 import { attachHandlers, joinsModeratorRoom, type FloodLimits } from './handlers';
 import { rooms } from './rooms';
@@ -26,12 +34,16 @@ export interface RealtimeDeps {
   flood?: Partial<FloodLimits>;
   /** Allowed browser origins; default any (tokens, not cookies, authenticate). */
   corsOrigins?: string[];
+  /** Prometheus series (sockets connected, messages in and out) served on /metrics. */
+  metrics?: Metrics;
 }
 
 export interface RealtimeNode {
   io: Server;
   http: HttpServer;
   listen(port: number, host: string): Promise<{ port: number }>;
+  /** Answers /readyz with 503 from now on while still serving (the first step of a graceful stop). */
+  drain(): void;
   /** Graceful stop: clients are told and disconnected, then the server closes. */
   close(): Promise<void>;
   /** Drops every TCP connection at once without a goodbye, as a crashed node would (tests). */
@@ -41,7 +53,22 @@ export interface RealtimeNode {
 export const DEFAULT_FLOOD_LIMITS: FloodLimits = { requestsPerSecond: 30, disconnectAfter: 150 };
 
 export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNode> {
-  const http = createServer((_req, res) => {
+  let draining = false;
+  const http = createServer((req, res) => {
+    if (deps.metrics && serveMetrics(deps.metrics, req, res)) return;
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' || path === '/readyz') {
+      const ok = path === '/healthz' || !draining;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          ok
+            ? { status: path === '/healthz' ? 'ok' : 'ready' }
+            : { error: { code: 'shutting_down', message: 'This node is shutting down.' } },
+        ),
+      );
+      return;
+    }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'not_found', message: 'Connect with Socket.IO.' } }));
   });
@@ -68,7 +95,11 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    authenticateUser({ store: deps.store, secretBox: deps.secretBox, now: deps.chat.now }, token)
+    authenticateUser(
+      { store: deps.store, secretBox: deps.secretBox, now: deps.chat.now },
+      token,
+      socket.handshake.headers.origin,
+    )
       .then(async (user) => {
         const { ban } = await restrictionsFor(
           { appId: user.appId, actor: { type: 'user', userId: user.userId, role: user.role }, chat: deps.chat },
@@ -87,35 +118,31 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
       });
   });
 
-  const expiry = new Map<string, NodeJS.Timeout>();
   io.on('connection', (socket) => {
-    const user = socket.data as SocketUser;
-    void socket.join([
-      rooms.user(user.appId, user.userId),
-      ...(joinsModeratorRoom(user) ? [rooms.moderators(user.appId)] : []),
-    ]);
+    if (joinsModeratorRoom(socket.data as SocketUser))
+      void socket.join(rooms.moderators((socket.data as SocketUser).appId));
     attachHandlers(rt, socket);
-    if (user.exp) {
-      const ms = Math.min(user.exp * 1000 - Date.now(), 2 ** 31 - 1);
-      const timer = setTimeout(
-        () => {
-          const notice: ClosingNotice = {
-            code: 'token_expired',
-            message: 'The user token expired; reconnect with a new one.',
-          };
-          socket.emit(CLOSING_EVENT, notice);
-          socket.disconnect();
-        },
-        Math.max(ms, 0),
-      );
-      timer.unref();
-      expiry.set(socket.id, timer);
+    if (deps.metrics) {
+      const messages = deps.metrics.messages;
+      socket.onAny(() => messages.inc({ direction: 'in' }));
     }
-    socket.on('disconnect', () => {
-      clearTimeout(expiry.get(socket.id));
-      expiry.delete(socket.id);
-    });
   });
+  // One sweep a second closes connections whose token has expired (no timer per connection).
+  const sweep = setInterval(() => {
+    const now = Date.now() / 1000;
+    for (const socket of io.of('/').sockets.values()) {
+      const exp = (socket.data as SocketUser).exp;
+      if (exp !== undefined && exp <= now) {
+        const notice: ClosingNotice = {
+          code: 'token_expired',
+          message: 'The user token expired; reconnect with a new one.',
+        };
+        socket.emit(CLOSING_EVENT, notice);
+        socket.disconnect();
+      }
+    }
+  }, 1000);
+  sweep.unref();
   io.engine.on('connection_error', (err: { code: number; message: string }) => {
     deps.log.debug({ code: err.code, message: err.message }, 'engine connection error');
   });
@@ -123,10 +150,17 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
   const unsubscribe = await deps.bus.subscribe(EVENTS_TOPIC, (message) => {
     try {
       deliver(io, message as EventEnvelope);
+      if (deps.metrics) deps.metrics.messages.inc({ direction: 'out' }, localRecipients(io, message as EventEnvelope));
     } catch (err) {
       deps.log.error({ err }, 'event delivery failed');
     }
   });
+
+  deps.metrics?.gauge(
+    'beamline_realtime_sockets_connected',
+    'Socket.IO clients connected to this node.',
+    () => io.engine.clientsCount,
+  );
 
   let stopped = false;
   /** Stops serving once; the adapter closes before its Redis clients go. */
@@ -142,7 +176,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     }
     await new Promise<void>((resolve) => io.close(() => resolve()));
     for (const s of connections) s.destroy();
-    for (const timer of expiry.values()) clearTimeout(timer);
+    clearInterval(sweep);
     if (deps.redis) {
       deps.redis.pub.disconnect();
       deps.redis.sub.disconnect();
@@ -159,7 +193,21 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
           resolve({ port: typeof addr === 'object' && addr ? addr.port : port });
         });
       }),
-    close: () => stop(true),
+    drain: () => {
+      draining = true;
+    },
+    close: () => {
+      draining = true;
+      return stop(true);
+    },
     crash: () => stop(false),
   };
+}
+
+/** How many of this node's sockets an event reaches (each socket once, however many of its rooms match). */
+function localRecipients(io: Server, event: EventEnvelope): number {
+  const rooms = io.of('/').adapter.rooms;
+  const ids = new Set<string>();
+  for (const room of targetRooms(event)) for (const id of rooms.get(room) ?? []) ids.add(id);
+  return ids.size;
 }

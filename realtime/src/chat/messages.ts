@@ -38,7 +38,8 @@ async function publishNew(ctx: ChatCtx, doc: MessageDoc): Promise<void> {
   if (doc.shadowed)
     await ctx.chat.events.broadcast(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
   else await ctx.chat.events.publish(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
-  await ctx.chat.repos(ctx.appId).messages.updateOne({ id: doc.id }, { set: { published: true } });
+  // Only a message with a clientId can be resent, so only then must a resend learn whether it went out.
+  if (doc.clientId) await ctx.chat.repos(ctx.appId).messages.updateOne({ id: doc.id }, { set: { published: true } });
 }
 
 export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatMessage> {
@@ -50,16 +51,19 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     throw invalid('message_too_long', `A message is at most ${REALTIME_LIMITS.messageTextMax} characters.`);
   }
   const id = messageIdFor(ctx, input);
-  if (input.clientId) {
-    const existing = await repos.messages.findOne({ id });
-    if (existing) {
-      if (!existing.published) await publishNew(ctx, existing);
-      return publicMessage(existing);
-    }
+  // The reads a send needs do not depend on each other: one round of the store, not four.
+  const [existing, channel, restrictions, blocklist] = await Promise.all([
+    input.clientId ? repos.messages.findOne({ id }) : null,
+    getChannel(ctx, input.channelId),
+    restrictionsFor(ctx, userId, input.channelId),
+    getBlocklist(ctx),
+  ]);
+  if (existing) {
+    if (!existing.published) await publishNew(ctx, existing);
+    return publicMessage(existing);
   }
-  const channel = await getChannel(ctx, input.channelId);
   const moderator = isChannelModerator(ctx.actor, channel);
-  const { ban, mute } = await restrictionsFor(ctx, userId, channel.id);
+  const { ban, mute } = restrictions;
   if (ban && !ban.shadow) throw forbidden('banned', 'You are banned from this channel.', { until: ban.until ?? null });
   if (mute) throw forbidden('muted', 'You are muted.', { until: mute.until });
   if (ctx.actor.type === 'user') {
@@ -72,7 +76,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
       if (slow) throw rateLimited('slow_mode', `Slow mode: one message every ${channel.slowModeSeconds} s.`, slow);
     }
   }
-  const verdict = applyBlocklist(text, await getBlocklist(ctx));
+  const verdict = applyBlocklist(text, blocklist);
   if (verdict.action === 'block') {
     throw forbidden('message_blocked', 'The message contains a blocked word.', { words: verdict.words });
   }

@@ -1,0 +1,114 @@
+// Fan-out bench: 1,000 clients in one channel, 50 and 100 messages per second, through our full path
+// (auth, moderation, storage, ack, event bus) beside a bare Socket.IO room broadcast of the same load,
+// on one node and on two nodes through Redis. Run: npx tsx bench/realtime/fanout.ts [clients] [seconds]
+import { startRedis } from '@beamline/core/testing';
+import type { EventEnvelope } from '@beamline/protocol';
+import type { Socket } from 'socket.io-client';
+import { fmt, openClients, percentile, startServer } from './clients';
+
+const CLIENTS = Number(process.argv[2] ?? 1000);
+const SECONDS = Number(process.argv[3] ?? 8);
+const RATES = [50, 100];
+const SENDERS = 100;
+
+interface Result {
+  sent: number;
+  deliveries: number;
+  expected: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+async function measure(mode: 'ours' | 'bare', sockets: Socket[], rate: number, channelId?: string): Promise<Result> {
+  const latencies = new Float64Array(rate * SECONDS * sockets.length + 1);
+  let deliveries = 0;
+  let lastReceive = 0;
+  const run = `r${Math.random().toString(36).slice(2, 8)}`;
+  const onText = (text: string) => {
+    if (!text.startsWith(run)) return;
+    const now = performance.now();
+    latencies[deliveries++] = now - Number(text.slice(run.length + 1));
+    lastReceive = now;
+  };
+  const listeners = sockets.map((s) => {
+    const fn =
+      mode === 'ours'
+        ? (e: EventEnvelope) =>
+            e.type === 'chat.message.new' && onText((e.data as { message: { text: string } }).message.text)
+        : (p: { text: string }) => onText(p.text);
+    s.on(mode === 'ours' ? 'event' : 'msg', fn);
+    return () => s.off(mode === 'ours' ? 'event' : 'msg', fn);
+  });
+  const send = (i: number) => {
+    const socket = sockets[(i * 7) % Math.min(SENDERS, sockets.length)]!;
+    const text = `${run}:${performance.now()}`;
+    const payload = mode === 'ours' ? { channelId, text, clientId: `${run}-${i}` } : { room: 'room', text };
+    socket.emit(mode === 'ours' ? 'message.send' : 'send', payload, (ack: { ok?: boolean; error?: unknown }) => {
+      if (!ack.ok) console.error('send refused', ack.error);
+    });
+  };
+  const total = rate * SECONDS;
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+      while (sent < due) send(sent++);
+      if (sent >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 2);
+  });
+  const expected = total * sockets.length;
+  const drainUntil = performance.now() + 10_000;
+  while (deliveries < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  for (const off of listeners) off();
+  const sorted = latencies.subarray(0, deliveries).sort();
+  return {
+    sent: total,
+    deliveries,
+    expected,
+    perSecond: deliveries / ((lastReceive - start) / 1000),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+}
+
+async function scenario(nodes: number, redisUrl?: string) {
+  const results: Record<string, Record<number, Result>> = {};
+  for (const mode of ['bare', 'ours'] as const) {
+    const server = await startServer(mode, nodes, redisUrl);
+    const sockets = await openClients(server, mode, CLIENTS);
+    results[mode] = {};
+    await measure(mode, sockets, 20, server.info.channelId); // warm-up
+    for (const rate of RATES) results[mode][rate] = await measure(mode, sockets, rate, server.info.channelId);
+    for (const s of sockets) s.disconnect();
+    await server.stop();
+  }
+  const label = nodes === 1 ? '1 node' : `${nodes} nodes + Redis`;
+  for (const rate of RATES) {
+    const bare = results.bare![rate]!;
+    const ours = results.ours![rate]!;
+    console.log(
+      `| ${label} | ${rate} msg/s | ${fmt(bare.perSecond, 0)} | ${fmt(ours.perSecond, 0)} | ${fmt(ours.perSecond / bare.perSecond, 2)} | ` +
+        `${fmt(bare.p50)} / ${fmt(bare.p99)} | ${fmt(ours.p50)} / ${fmt(ours.p99)} | ${fmt(ours.p99 / bare.p99, 2)} | ` +
+        `${((100 * bare.deliveries) / bare.expected).toFixed(1)}% / ${((100 * ours.deliveries) / ours.expected).toFixed(1)}% |`,
+    );
+  }
+}
+
+console.log(`${CLIENTS} clients in one channel, ${SECONDS} s per rate, ${SENDERS} senders, clients in one process`);
+console.log(
+  '| topology | load | bare deliveries/s | ours deliveries/s | ours/bare | bare p50 / p99 ms | ours p50 / p99 ms | p99 ours/bare | delivered bare / ours |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+await scenario(1);
+const redis = await startRedis();
+try {
+  await scenario(2, redis.url);
+} finally {
+  await redis.stop();
+}
+process.exit(0);

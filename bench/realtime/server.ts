@@ -1,0 +1,123 @@
+// The server side of the realtime benches, run as a child process: our realtime node(s) or a bare
+// Socket.IO room broadcast, one or two nodes (through Redis). Talks to the parent over IPC.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import {
+  createEventPublisher,
+  createLogger,
+  EmbeddedStore,
+  InProcessBus,
+  RedisBus,
+  SecretBox,
+  type EventBus,
+} from '@beamline/core';
+import { tempDir } from '@beamline/core/testing';
+import { newId, randomToken } from '@beamline/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { createChatServices } from '../../realtime/src/chat/services';
+import { createRealtimeNode } from '../../realtime/src/server';
+
+export interface BenchServerInfo {
+  ports: number[];
+  key?: string;
+  secret?: string;
+  channelId?: string;
+}
+
+const [mode, nodesArg, redisUrl] = process.argv.slice(2) as ['ours' | 'bare', string, string | undefined];
+const nodes = Number(nodesArg);
+const redis = () => new Redis(redisUrl!);
+
+const listen = (server: ReturnType<typeof createServer>) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
+
+async function bare(): Promise<BenchServerInfo> {
+  const ports: number[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const http = createServer();
+    const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+    if (redisUrl) io.adapter(createAdapter(redis(), redis()));
+    io.on('connection', (socket) => {
+      socket.on('join', (room: string, ack: (r: unknown) => void) => {
+        void socket.join(room);
+        ack({ ok: true });
+      });
+      socket.on('send', (payload: { room: string; text: string }, ack: (r: unknown) => void) => {
+        io.to(payload.room).emit('msg', payload);
+        ack({ ok: true });
+      });
+    });
+    ports.push(await listen(http));
+  }
+  return { ports };
+}
+
+async function ours(): Promise<BenchServerInfo> {
+  const dir = tempDir('beamline-bench-');
+  const store = new EmbeddedStore({ dataDir: dir.path });
+  const box = new SecretBox(randomBytes(32));
+  const log = createLogger({ name: 'bench', level: 'silent', pretty: false });
+  const appId = newId('app');
+  const key = `pk_${randomToken(24)}`;
+  const secret = `sk_${randomToken(40)}`;
+  const now = new Date().toISOString();
+  await store
+    .collection<{ id: string }>('apps')
+    .insert({ id: appId, name: 'bench', status: 'active', createdAt: now } as { id: string });
+  await store.collection<{ id: string }>('api_keys').insert({
+    id: newId('apiKey'),
+    appId,
+    name: 'bench',
+    key,
+    secretSealed: box.seal(secret),
+    secretLast4: secret.slice(-4),
+    createdAt: now,
+  } as { id: string });
+  const channelId = newId('channel');
+  await store.collection<{ id: string }>('channels').insert({
+    id: channelId,
+    appId,
+    type: 'livestream',
+    membersOnly: false,
+    slowModeSeconds: 0,
+    createdAt: now,
+  } as { id: string });
+  const shared = new InProcessBus();
+  const ports: number[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const bus: EventBus = redisUrl ? new RedisBus(redis(), redis()) : shared;
+    const chat = await createChatServices({
+      store,
+      events: createEventPublisher({ store, bus }),
+      log,
+      ...(redisUrl ? { redis: redis() } : {}),
+      // Per-user limits above the bench's send rate: the bench measures the path, not the limiter's refusals.
+      limits: { messagesPer10s: 10_000 },
+    });
+    const node = await createRealtimeNode({
+      store,
+      bus,
+      secretBox: box,
+      chat,
+      log,
+      ...(redisUrl ? { redis: { pub: redis(), sub: redis() } } : {}),
+    });
+    ports.push((await node.listen(0, '127.0.0.1')).port);
+  }
+  return { ports, key, secret, channelId };
+}
+
+const info = mode === 'ours' ? await ours() : await bare();
+process.send!({ type: 'ready', info });
+process.on('message', (msg: { type: string }) => {
+  if (msg.type === 'memory') {
+    for (let i = 0; i < 3; i++) global.gc?.();
+    const m = process.memoryUsage();
+    process.send!({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+  }
+});
+process.on('disconnect', () => process.exit(0));
