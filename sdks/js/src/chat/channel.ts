@@ -30,6 +30,8 @@ export interface ChannelEvents {
 
 export interface ChannelTransport {
   request<N extends ClientRequestName>(name: N, payload: ClientRequests[N]['request']): Promise<AckOk<N>>;
+  /** The same, without waiting for the rejoin after a reconnect (the rejoin itself uses it). */
+  resyncRequest<N extends ClientRequestName>(name: N, payload: ClientRequests[N]['request']): Promise<AckOk<N>>;
   /** Sends a message, retrying with the same clientId across reconnects. */
   sendMessage(payload: ClientRequests['message.send']['request']): Promise<ChatMessage>;
   newClientId(): string;
@@ -222,7 +224,7 @@ export class ChatChannel extends Emitter<ChannelEvents> {
     this.resyncing = true;
     let recovered = 0;
     try {
-      const joined = await this.transport.request('channel.join', { channelId: this.id });
+      const joined = await this.transport.resyncRequest('channel.join', { channelId: this.id });
       if (!this.newest) {
         for (const m of [...joined.messages].sort(byTime)) recovered += this.deliver(m) ? 1 : 0;
       } else {
@@ -242,7 +244,7 @@ export class ChatChannel extends Emitter<ChannelEvents> {
     let after = from;
     try {
       for (let page = 0; page < GAP_FILL_PAGES; page++) {
-        const reply = await this.transport.request('history', { channelId: this.id, after, limit: 200 });
+        const reply = await this.transport.resyncRequest('history', { channelId: this.id, after, limit: 200 });
         const messages = [...reply.messages].sort(byTime);
         for (const m of messages) recovered += this.deliver(m) ? 1 : 0;
         const last = messages[messages.length - 1];

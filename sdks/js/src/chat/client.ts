@@ -75,6 +75,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   private closedByUser = false;
   private lastNotice: ClosingNotice | undefined;
   private stateValue: ConnectionState = 'connecting';
+  /** Settles when every joined channel is joined again after a reconnect; requests wait for it. */
+  private rejoined: Promise<void> = Promise.resolve();
   private readonly transport: ChannelTransport;
 
   private constructor(private readonly options: ChatClientOptions) {
@@ -101,6 +103,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     });
     this.transport = {
       request: (name, payload) => this.request(name, payload),
+      resyncRequest: (name, payload) => this.send(name, payload),
       sendMessage: (payload) => this.sendMessage(payload),
       newClientId: randomId,
     };
@@ -136,6 +139,11 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
   /** Sends one request and resolves with its acknowledgement, or rejects with a ChatError. */
   async request<N extends ClientRequestName>(name: N, payload: ClientRequests[N]['request']): Promise<AckOk<N>> {
+    await this.rejoined;
+    return this.send(name, payload);
+  }
+
+  private async send<N extends ClientRequestName>(name: N, payload: ClientRequests[N]['request']): Promise<AckOk<N>> {
     let ack: Ack<N>;
     try {
       ack = (await this.socket.timeout(this.timeoutMs).emitWithAck(name, payload)) as Ack<N>;
@@ -151,10 +159,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       try {
         return (await this.request('message.send', payload)).message;
       } catch (err) {
-        const lost = err instanceof ChatError && (err.code === 'timeout' || err.code === 'disconnected');
-        if (!lost || attempt >= SEND_ATTEMPTS || this.closedByUser) throw err;
+        // A send buffered across a reconnect can reach the new connection before the channel is joined again.
+        const retryable = err instanceof ChatError && ['timeout', 'disconnected', 'not_joined'].includes(err.code);
+        if (!retryable || attempt >= SEND_ATTEMPTS || this.closedByUser) throw err;
         // The same clientId makes the retry idempotent: the server returns the stored message.
         if (!this.socket.connected) await this.waitForConnection();
+        await this.rejoined;
       }
     }
   }
@@ -215,7 +225,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       const reconnected = this.everConnected;
       this.everConnected = true;
       this.setState('connected');
-      if (reconnected) void this.resyncAll();
+      if (reconnected) this.rejoined = this.resyncAll();
     });
 
     this.socket.on(CLOSING_EVENT, (notice: ClosingNotice) => {
