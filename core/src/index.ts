@@ -9,3 +9,5 @@ export * from './secrets';
 export * from './apikeys';
 export * from './events';
 export * from './jwtkeys';
+export * from './mail';
+export * from './origins';

@@ -20,6 +20,10 @@ export const ID_PREFIXES = {
   request: 'req',
   domain: 'dom',
   upload: 'upl',
+  mail: 'mail',
+  accountToken: 'atk',
+  dataRequest: 'drq',
+  recoveryCode: 'rcv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
