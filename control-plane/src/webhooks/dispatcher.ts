@@ -1,25 +1,29 @@
-// The webhook dispatcher: fans stored events out into deliveries, then claims due deliveries and
-// sends them. Every step is recorded in the store before the next, so a process killed at any point
-// leaves work another (or the restarted) process picks up: each event reaches each endpoint at least once.
+// The webhook dispatcher: takes events from the durable outbox and due retries from the delivery log,
+// sends them, and records each result before the work is released. A process killed at any point leaves
+// its claims to expire and be taken again, so each event reaches each endpoint at least once.
 import { createHash, randomUUID } from 'node:crypto';
 import { DuplicateKeyError, EVENTS_TOPIC, type StoredEvent } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
-import { applyAttempt, judgeAttempt } from './attempt';
+import { applyAttempt, judgeAttempt, type AttemptVerdict } from './attempt';
 import { signingSecrets, subscribes } from './endpoints';
 import { createSender, type Sender } from './sender';
 import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from './store';
 
-/** Events read from the outbox per query. */
-const FANOUT_BATCH = 500;
-/** A claim outlives the attempt's deadline by this much before another process may take the delivery. */
+/** A claim outlives the attempt's deadline by this much before another process may take the work. */
 const LEASE_MARGIN_MS = 5_000;
+
+/** The outbox document with the dispatcher's claim while it sends an event's first attempts. */
+interface OutboxEvent extends StoredEvent {
+  claim?: string;
+  claimedUntil?: string;
+}
 
 export interface WebhookDispatcher {
   start(): Promise<void>;
   /** Stops claiming work and waits for the attempts in flight to finish and be recorded. */
   stop(): Promise<void>;
-  /** Runs one pass now (fan-out, then claim and send what is due); resolves when the pass has claimed. */
+  /** Runs one pass now (claim and send what is due); resolves when the pass has claimed. */
   poke(): Promise<void>;
 }
 
@@ -28,11 +32,16 @@ export function deliveryIdFor(eventId: string, webhookId: string): string {
   return `dlv_${createHash('sha256').update(`${eventId}:${webhookId}`).digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * Two kinds of work, both claimed with a lease in the store so that processes never share an attempt:
+ * new events in the outbox (first attempt to each subscribed endpoint, then the delivery is written with
+ * its result, then the event is marked dispatched) and deliveries whose retry is due.
+ */
 export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender } = {}): WebhookDispatcher {
   const { config, store, secretBox, clock } = deps;
   const log = deps.log.child({ component: 'webhook-dispatcher' });
   const coll = webhookCollections(store);
-  const outbox = store.collection<StoredEvent>('events');
+  const outbox = store.collection<OutboxEvent>('events');
   const sender =
     opts.sender ??
     createSender({
@@ -41,79 +50,130 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       now: () => clock.now(),
     });
   const leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
-  const inFlight = new Set<Promise<void>>();
+  const capacity = config.WEBHOOK_CONCURRENCY;
+  const refillBelow = Math.floor(capacity / 2);
+  const inFlight = new Set<Promise<unknown>>();
+  const batches = new Set<Promise<unknown>>();
   let stopping = false;
   let running: Promise<void> | null = null;
   let again = false;
-  let wantFanOut = true;
   let pollTimer: NodeJS.Timeout | undefined;
   let wakeTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
 
-  async function fanOut(): Promise<void> {
-    for (;;) {
-      const events = await outbox.find(
-        { dispatchedAt: { $exists: false } },
-        { sort: { createdAt: 1 }, limit: FANOUT_BATCH },
-      );
-      if (events.length === 0) return;
+  const free = () => (stopping ? 0 : capacity - inFlight.size);
+  const leaseEnd = (now: Date) => new Date(now.getTime() + leaseMs).toISOString();
+
+  /** Runs one attempt within the concurrency limit; resolves false when its result could not be recorded. */
+  function startAttempt(work: Promise<void>, context: Record<string, string>): Promise<boolean> {
+    const done = work.then(
+      () => true,
+      (err: unknown) => {
+        log.error({ err, ...context }, 'webhook attempt could not be recorded; it will be tried again');
+        return false;
+      },
+    );
+    const tracked = done.finally(() => {
+      inFlight.delete(tracked);
+      // Refill in batches: one claim query per half a window of finished attempts, not per attempt.
+      if (inFlight.size <= refillBelow) schedule(0);
+    });
+    inFlight.add(tracked);
+    return done;
+  }
+
+  async function claimEvents(): Promise<void> {
+    while (free() > 0) {
+      const now = clock.now();
+      const claimable = {
+        dispatchedAt: { $exists: false },
+        $or: [{ claimedUntil: { $exists: false } }, { claimedUntil: { $lte: now.toISOString() } }],
+      };
+      const candidates = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: free() });
+      if (candidates.length === 0) return;
+      const claim = randomUUID();
+      const ids = candidates.map((e) => e.id);
+      await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil: leaseEnd(now) } });
+      const events = await outbox.find({ id: { $in: ids }, claim });
+      if (events.length === 0) continue;
       const appIds = [...new Set(events.map((e) => e.appId))];
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
-      const now = clock.now().toISOString();
-      for (const event of events) {
-        const payload = JSON.stringify({
-          id: event.id,
-          type: event.type,
-          appId: event.appId,
-          createdAt: event.createdAt,
-          data: event.data,
-        });
-        for (const endpoint of endpoints) {
-          if (endpoint.appId !== event.appId || !subscribes(endpoint, event.type)) continue;
-          try {
-            await coll.all.deliveries.insert(newDelivery(event, endpoint.id, payload, now));
-          } catch (err) {
-            if (!(err instanceof DuplicateKeyError)) throw err;
-          }
-        }
-      }
-      await outbox.updateMany({ id: { $in: events.map((e) => e.id) } }, { set: { dispatchedAt: now } });
-      if (events.length < FANOUT_BATCH) return;
+      const pairs = events.flatMap((event) =>
+        endpoints
+          .filter((w) => w.appId === event.appId && subscribes(w, event.type))
+          .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id) })),
+      );
+      // After a crash an event comes back: endpoints whose delivery was written are not sent again.
+      const written =
+        pairs.length === 0
+          ? new Set<string>()
+          : new Set((await coll.all.deliveries.find({ id: { $in: pairs.map((p) => p.id) } })).map((d) => d.id));
+      const attempts = pairs
+        .filter((p) => !written.has(p.id))
+        .map((p) => startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }));
+      const batch = Promise.all(attempts).then(async (recorded) => {
+        if (!recorded.every(Boolean)) return; // the lease runs out and the event is claimed again
+        await outbox.updateMany(
+          { id: { $in: events.map((e) => e.id) }, claim },
+          { set: { dispatchedAt: clock.now().toISOString() }, unset: ['claim', 'claimedUntil'] },
+        );
+      });
+      const tracked = batch
+        .catch((err: unknown) => log.error({ err }, 'could not mark events dispatched; they will be claimed again'))
+        .finally(() => batches.delete(tracked));
+      batches.add(tracked);
     }
   }
 
-  async function claimDue(): Promise<void> {
-    while (!stopping && inFlight.size < config.WEBHOOK_CONCURRENCY) {
+  async function claimRetries(): Promise<void> {
+    while (free() > 0) {
       const now = clock.now();
       const due = { status: 'pending', availableAt: { $lte: now.toISOString() } };
-      const candidates = await coll.all.deliveries.find(due, {
-        sort: { availableAt: 1 },
-        limit: config.WEBHOOK_CONCURRENCY - inFlight.size,
-      });
+      const candidates = await coll.all.deliveries.find(due, { sort: { availableAt: 1 }, limit: free() });
       if (candidates.length === 0) return;
       const claim = randomUUID();
       const ids = candidates.map((d) => d.id);
       await coll.all.deliveries.updateMany(
         { ...due, id: { $in: ids } },
-        { set: { claim, availableAt: new Date(now.getTime() + leaseMs).toISOString() } },
+        { set: { claim, availableAt: leaseEnd(now) } },
       );
       const claimed = await coll.all.deliveries.find({ id: { $in: ids }, claim });
       if (claimed.length === 0) continue;
       const endpoints = await coll.all.endpoints.find({ id: { $in: [...new Set(claimed.map((d) => d.webhookId))] } });
       const byId = new Map(endpoints.map((e) => [e.id, e]));
       for (const delivery of claimed) {
-        const p = attempt(delivery, claim, byId.get(delivery.webhookId))
-          .catch((err: unknown) => log.error({ err, deliveryId: delivery.id }, 'webhook attempt failed to record'))
-          .finally(() => {
-            inFlight.delete(p);
-            if (!stopping) schedule(0);
-          });
-        inFlight.add(p);
+        void startAttempt(retryAttempt(delivery, claim, byId.get(delivery.webhookId)), { deliveryId: delivery.id });
       }
     }
   }
 
-  async function attempt(delivery: DeliveryDoc, claim: string, endpoint: WebhookEndpointDoc | undefined) {
+  async function firstAttempt(event: StoredEvent, endpoint: WebhookEndpointDoc, id: string) {
+    const payload = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      appId: event.appId,
+      createdAt: event.createdAt,
+      data: event.data,
+    });
+    const base = newDelivery(event, endpoint.id, id, payload, clock.now().toISOString());
+    const result = await sender.send({
+      url: endpoint.url,
+      eventId: event.id,
+      payload,
+      secrets: signingSecrets(secretBox, endpoint, clock.now()),
+    });
+    const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
+    const at = clock.now();
+    try {
+      await coll.all.deliveries.insert({ ...base, ...applyAttempt(base, result, verdict, at) });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) return; // written by the process that held the lease before us
+      throw err;
+    }
+    await afterVerdict(endpoint, verdict, at);
+  }
+
+  async function retryAttempt(delivery: DeliveryDoc, claim: string, endpoint: WebhookEndpointDoc | undefined) {
     const mine = { id: delivery.id, claim };
     if (!endpoint || !endpoint.enabled) {
       const reason = endpoint ? 'endpoint disabled' : 'endpoint deleted';
@@ -137,6 +197,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       unset: ['claim'],
     });
     if (!saved) log.warn({ deliveryId: delivery.id }, 'webhook delivery claim was lost before its result was saved');
+    else await afterVerdict(endpoint, verdict, at);
+  }
+
+  async function afterVerdict(endpoint: WebhookEndpointDoc, verdict: AttemptVerdict, at: Date) {
     if (verdict.outcome === 'retry' && verdict.retryInMs !== null) schedule(verdict.retryInMs);
     if (verdict.outcome === 'succeeded' && endpoint.consecutiveFailures > 0) {
       await coll.all.endpoints.updateOne({ id: endpoint.id }, { set: { consecutiveFailures: 0 } });
@@ -161,11 +225,8 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   async function pass(): Promise<void> {
     try {
-      if (wantFanOut) {
-        wantFanOut = false;
-        await fanOut();
-      }
-      await claimDue();
+      await claimRetries();
+      await claimEvents();
     } catch (err) {
       log.error({ err }, 'webhook dispatcher pass failed; retrying on the next poll');
     }
@@ -187,15 +248,14 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     return running;
   }
 
-  /** Asks for a pass in `inMs`; `fanOut` when new events may be in the outbox. */
-  function schedule(inMs: number, fanOutToo = false) {
+  /** Asks for a pass in `inMs` (a later poll covers waits longer than the poll interval). */
+  function schedule(inMs: number) {
     if (stopping) return;
-    if (fanOutToo) wantFanOut = true;
     if (inMs <= 0) {
       void run();
       return;
     }
-    if (inMs >= config.WEBHOOK_POLL_INTERVAL_MS) return; // the poll comes first
+    if (inMs >= config.WEBHOOK_POLL_INTERVAL_MS) return;
     clearTimeout(wakeTimer);
     wakeTimer = setTimeout(() => void run(), inMs);
   }
@@ -205,13 +265,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       stopping = false;
       unsubscribe = await deps.bus.subscribe(EVENTS_TOPIC, (message) => {
         const type = (message as { type?: unknown } | null)?.type;
-        if (typeof type === 'string' && isEventType(type)) schedule(0, true);
+        if (typeof type === 'string' && isEventType(type)) schedule(0);
       });
       const poll = () => {
-        pollTimer = setTimeout(() => {
-          wantFanOut = true;
-          void run().finally(() => !stopping && poll());
-        }, config.WEBHOOK_POLL_INTERVAL_MS);
+        pollTimer = setTimeout(() => void run().finally(() => !stopping && poll()), config.WEBHOOK_POLL_INTERVAL_MS);
       };
       poll();
       void run();
@@ -223,18 +280,16 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       await unsubscribe?.();
       await running;
       await Promise.all([...inFlight]);
+      await Promise.all([...batches]);
       await sender.close();
     },
-    poke: () => {
-      wantFanOut = true;
-      return run();
-    },
+    poke: () => run(),
   };
 }
 
-function newDelivery(event: StoredEvent, webhookId: string, payload: string, now: string): DeliveryDoc {
+function newDelivery(event: StoredEvent, webhookId: string, id: string, payload: string, now: string): DeliveryDoc {
   return {
-    id: deliveryIdFor(event.id, webhookId),
+    id,
     appId: event.appId,
     webhookId,
     eventId: event.id,

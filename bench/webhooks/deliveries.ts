@@ -1,0 +1,111 @@
+// Webhook deliveries per second to a fast local receiver, with 1,000 events queued in the outbox, beside
+// a bare undici POST loop to the same receiver with the same concurrency and body, in the same run.
+// The receiver runs in its own process; the platform (in-process) and the bare loop share this one.
+//   npx tsx bench/webhooks/deliveries.ts [events=1000] [concurrency=32]
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { freePort, waitFor } from '@beamline/core/testing';
+import { startTestPlatform, testEnv } from '../../all-in-one/test/harness';
+import { apiClient, newDeveloperApp } from '../../control-plane/test/integration/webhooks-support';
+
+const events = Number(process.argv[2] ?? 1000);
+const concurrency = Number(process.argv[3] ?? 32);
+
+async function stats(base: string): Promise<{ requests: number; distinct: number }> {
+  return (await (await fetch(`${base}/stats`)).json()) as { requests: number; distinct: number };
+}
+
+/** The baseline: `events` POSTs of a similar body, `concurrency` at a time, through one undici Agent. */
+async function bareLoop(url: string, body: string): Promise<number> {
+  const agent = new Agent({ keepAliveTimeout: 4_000 });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < events) {
+        const i = next++;
+        const res = await request(url, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json', 'webhook-id': `bare_${i}` },
+          body,
+        });
+        await res.body.dump();
+        if (res.statusCode !== 200) throw new Error(`bare loop got ${res.statusCode}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  return events / seconds;
+}
+
+async function main() {
+  console.log(`webhooks bench: ${events} events, concurrency ${concurrency}`);
+  const port = await freePort();
+  const receiverProc = spawn(process.execPath, ['--import', 'tsx', 'bench/webhooks/receiver.ts', String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  receiverProc.stdout!.on('data', (d: Buffer) => (out += d));
+  await waitFor(() => out.includes('ready'), { what: 'the receiver', timeoutMs: 20_000 });
+  const base = `http://127.0.0.1:${port}`;
+  const env = await testEnv({ WEBHOOK_CONCURRENCY: String(concurrency), LOG_LEVEL: 'warn' });
+  try {
+    // Queue the events with no dispatcher running.
+    const writer = await startTestPlatform({ ...env, WEBHOOK_DISPATCHER: 'false' });
+    const api = apiClient(writer.urls.api);
+    const { token, appId } = await newDeveloperApp(api);
+    const hook = await api.call('POST', `/v1/apps/${appId}/webhooks`, {
+      token,
+      body: { url: `${base}/hook`, events: ['*'] },
+    });
+    if (hook.status !== 201) throw new Error(`register: ${JSON.stringify(hook.body)}`);
+    let sample = '';
+    for (let i = 0; i < events; i++) {
+      const e = await writer.controlPlane.events.publish(appId, 'stream.updated', {
+        streamId: `str_${i}`,
+        changes: ['name', 'latencyMode'],
+      });
+      sample = JSON.stringify(e);
+    }
+    await writer.stop();
+
+    // The baseline runs before and after the platform; their mean evens out drift in machine load.
+    process.stdout.write('  bare undici POST loop (before)… ');
+    const bareBefore = await bareLoop(`${base}/hook`, sample);
+    console.log(`${Math.round(bareBefore)} POST/s`);
+    await fetch(`${base}/reset`, { method: 'POST' });
+
+    process.stdout.write('  platform dispatcher (outbox → deliveries → signed POST → log)… ');
+    const platform = await startTestPlatform(env);
+    const started = performance.now();
+    await waitFor(async () => (await stats(base)).distinct >= events, {
+      timeoutMs: 300_000,
+      intervalMs: 10,
+      what: 'every event delivered',
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const ours = events / seconds;
+    const s = await stats(base);
+    console.log(`${Math.round(ours)} deliveries/s (${s.requests} requests for ${s.distinct} events)`);
+    await platform.stop();
+    process.stdout.write('  bare undici POST loop (after)… ');
+    const bareAfter = await bareLoop(`${base}/hook`, sample);
+    console.log(`${Math.round(bareAfter)} POST/s`);
+    const bare = (bareBefore + bareAfter) / 2;
+    console.log(`  ratio: ${((ours / bare) * 100).toFixed(1)}% of the bare loop's mean (target ≥ 50%)`);
+  } finally {
+    receiverProc.kill('SIGKILL');
+    rmSync(env.DATA_DIR!, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
