@@ -2,6 +2,7 @@
 import {
   createEventPublisher,
   createLogger,
+  createMetrics,
   InProcessBus,
   keyBytes,
   openStore,
@@ -53,6 +54,7 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
     log: log.child({ service: 'control-plane' }),
     clock: systemClock,
     secretBox,
+    metrics: createMetrics('control-plane'),
   });
   await controlPlane.listen(config.PORT, config.HOST);
   stops.push(() => controlPlane.close());
@@ -82,6 +84,7 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
       },
     }),
     flood: { requestsPerSecond: realtimeConfig.REALTIME_REQUESTS_PER_SECOND },
+    metrics: createMetrics('realtime'),
   });
   await realtime.listen(realtimeConfig.REALTIME_PORT, config.HOST);
   stops.push(() => realtime.close());
@@ -91,6 +94,7 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
   const mediaEdge = await createMediaEdge(
     parseMediaEdgeConfig({ ...env, CONTROL_PLANE_URL: env.CONTROL_PLANE_URL || `http://127.0.0.1:${config.PORT}` }),
     log.child({ service: 'media-edge' }),
+    { metrics: createMetrics('media-edge') },
   );
   stops.push(() => mediaEdge.close());
   urls.rtmp = config.RTMP_PUBLIC_URL;

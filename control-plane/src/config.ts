@@ -1,6 +1,7 @@
 // The control plane's configuration, parsed once and strictly from the environment.
 import { booleanFlag, logLevel, masterKey, parseEnv, port, secret } from '@beamline/core';
 import { z } from 'zod';
+import { opsEnv } from './ops/config';
 import { webhookEnv } from './webhooks/config';
 
 export const controlPlaneEnv = {
@@ -43,6 +44,7 @@ export const controlPlaneEnv = {
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag.default(false),
   ...webhookEnv,
+  ...opsEnv,
 };
 
 export type ControlPlaneConfig = ReturnType<typeof parseControlPlaneConfig>;

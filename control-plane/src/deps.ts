@@ -1,5 +1,5 @@
 // What the control plane is built from; main.ts (or the all-in-one root) fills it once.
-import type { DocumentStore, EventBus, EventPublisher, Logger, SecretBox } from '@beamline/core';
+import type { DocumentStore, EventBus, EventPublisher, Logger, Metrics, SecretBox } from '@beamline/core';
 import type { Redis } from 'ioredis';
 import type { ControlPlaneConfig } from './config';
 import type { Clock } from './context';
@@ -15,4 +15,6 @@ export interface ControlPlaneDeps {
   secretBox: SecretBox;
   /** Shared counters (rate limits) in cluster mode; absent on one node. */
   redis?: Redis;
+  /** Prometheus series of this process; absent, the service keeps no metrics. */
+  metrics?: Metrics;
 }

@@ -3,11 +3,14 @@ import {
   ConfigError,
   createEventPublisher,
   createLogger,
+  createMetrics,
   InProcessBus,
   keyBytes,
+  onShutdown,
   openStore,
   RedisBus,
   SecretBox,
+  sleep,
   type EventBus,
 } from '@beamline/core';
 import { Redis } from 'ioredis';
@@ -37,19 +40,18 @@ async function main() {
     clock: systemClock,
     secretBox: new SecretBox(keyBytes(config.MASTER_KEY)!),
     redis,
+    metrics: createMetrics('control-plane'),
   });
   const { port } = await service.listen(config.PORT, config.HOST);
   log.info({ port, store: store.kind }, `control plane listening on ${config.PUBLIC_BASE_URL}`);
-  const stop = async () => {
-    log.info('shutting down');
+  onShutdown(log, async () => {
+    service.drain();
+    await sleep(config.SHUTDOWN_DRAIN_MS);
     await service.close();
     await bus.close();
     redis?.disconnect();
     await store.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  });
 }
 
 main().catch((err: unknown) => {

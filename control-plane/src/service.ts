@@ -5,6 +5,9 @@ import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
 import { CONTROL_PLANE_INDEXES } from './repos';
 import { createDispatcher, WEBHOOK_INDEXES, type WebhookDispatcher } from './webhooks';
+import { opsModule } from './ops/routes';
+import { createStatusMonitor, parseComponents, STATUS_INDEXES } from './ops/status';
+import { meteredSender, webhookQueueGauge } from './ops/webhook-metrics';
 
 /** Requests Node's parser rejects (oversized headers, malformed HTTP) still get the JSON error body. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
@@ -31,28 +34,57 @@ export interface ControlPlane {
   /** Sends webhooks while the service listens; null when WEBHOOK_DISPATCHER is off. */
   webhooks: WebhookDispatcher | null;
   listen(port: number, host: string): Promise<{ port: number }>;
+  /** Answers /readyz with 503 from now on while still serving (the first step of a graceful stop). */
+  drain(): void;
+  /** Stops accepting, lets requests in flight and webhook attempts finish, then resolves. */
   close(): Promise<void>;
 }
 
 export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteModule[] = []): Promise<ControlPlane> {
-  await deps.store.ensureIndexes([...CONTROL_PLANE_INDEXES, ...WEBHOOK_INDEXES]);
-  const webhooks = deps.config.WEBHOOK_DISPATCHER ? createDispatcher(deps) : null;
-  const http = buildHttpApp(deps, modules);
+  await deps.store.ensureIndexes([...CONTROL_PLANE_INDEXES, ...WEBHOOK_INDEXES, ...STATUS_INDEXES]);
+  const { metrics, config } = deps;
+  const webhooks = config.WEBHOOK_DISPATCHER
+    ? createDispatcher(deps, metrics ? { sender: meteredSender(deps, metrics) } : {})
+    : null;
+  if (metrics) webhookQueueGauge(deps, metrics);
+  const status = createStatusMonitor({
+    store: deps.store,
+    log: deps.log.child({ component: 'status' }),
+    components: parseComponents(config.STATUS_COMPONENTS, {
+      realtime: `${config.REALTIME_PUBLIC_URL.replace(/\/$/, '')}/readyz`,
+      'media-edge': `${config.HLS_PUBLIC_URL.replace(/\/$/, '')}/readyz`,
+    }),
+    intervalMs: config.STATUS_PROBE_INTERVAL_MS,
+  });
+  const refreshSeconds = Math.max(5, Math.round(config.STATUS_PROBE_INTERVAL_MS / 1000));
+  const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })]);
   let server: ServerType | undefined;
+  let draining = false;
+  // Readiness goes false first, so a load balancer stops sending new work before the listener closes.
+  const fetch = (req: Request, env: unknown) =>
+    draining && new URL(req.url).pathname === '/readyz'
+      ? Response.json({ error: { code: 'shutting_down', message: 'This process is shutting down.' } }, { status: 503 })
+      : http.app.fetch(req, env as never);
   return {
     http,
     events: deps.events,
     webhooks,
     listen: async (port, host) => {
       const bound = await new Promise<{ port: number }>((resolve, reject) => {
-        server = serve({ fetch: http.app.fetch, port, hostname: host }, (info) => resolve({ port: info.port }));
+        server = serve({ fetch, port, hostname: host }, (info) => resolve({ port: info.port }));
         server.once('error', reject);
         server.on('clientError', answerClientError);
       });
       await webhooks?.start();
+      status.start();
       return bound;
     },
+    drain: () => {
+      draining = true;
+    },
     close: async () => {
+      draining = true;
+      status.stop();
       await new Promise<void>((resolve) => {
         if (!server) return resolve();
         server.close(() => resolve());

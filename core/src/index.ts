@@ -9,5 +9,7 @@ export * from './secrets';
 export * from './apikeys';
 export * from './events';
 export * from './jwtkeys';
+export * from './metrics';
+export * from './lifecycle';
 export * from './mail';
 export * from './origins';

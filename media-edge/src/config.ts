@@ -1,5 +1,5 @@
 // The media edge's configuration, parsed once and strictly from the environment.
-import { booleanFlag, logLevel, parseEnv, port, secret } from '@beamline/core';
+import { booleanFlag, logLevel, parseEnv, port, secret, shutdownDrainMs } from '@beamline/core';
 import { z } from 'zod';
 
 export const mediaEdgeEnv = {
@@ -23,6 +23,7 @@ export const mediaEdgeEnv = {
   MIN_FREE_DISK_MB: z.coerce.number().int().min(0).default(500),
   PLAYBACK_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   HLS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
+  SHUTDOWN_DRAIN_MS: shutdownDrainMs,
 };
 
 export type MediaEdgeConfig = ReturnType<typeof parseMediaEdgeConfig>;

@@ -1,6 +1,6 @@
 // The media edge as a service: RTMP ingest gated by the control plane's key check, live streams, HLS delivery,
 // usage reports and disk cleanup. Built from its config by main.ts or by the all-in-one root.
-import type { Logger } from '@beamline/core';
+import type { Logger, Metrics } from '@beamline/core';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { createHlsServer, type RecordingMeta } from './hls/server';
 import { ViewerMeter } from './hls/viewers';
 import { startRtmpIngest, type PublisherSession, type RtmpIngest } from './ingest/rtmp';
 import { LiveStream, type LiveEvent } from './live/live-stream';
+import { createEdgeOps } from './ops';
 
 export interface EdgeEvents {
   /** A publish was refused; `ms` from the publish request to the connection being closed. */
@@ -31,6 +32,9 @@ export interface MediaEdge {
   events: EventEmitter;
   /** Live sessions on this edge by stream id (for tests and health). */
   live: ReadonlyMap<string, LiveStream>;
+  /** Answers /readyz with 503 from now on while still serving (the first step of a graceful stop). */
+  drain(): void;
+  /** Stops ingest, ends live sessions (publishers are disconnected, recordings finalised), then closes HLS. */
   close(): Promise<void>;
 }
 
@@ -42,7 +46,11 @@ function warmUp(ffmpegPath: string): Promise<void> {
   );
 }
 
-export async function createMediaEdge(config: MediaEdgeConfig, log: Logger): Promise<MediaEdge> {
+export async function createMediaEdge(
+  config: MediaEdgeConfig,
+  log: Logger,
+  opts: { metrics?: Metrics } = {},
+): Promise<MediaEdge> {
   const mediaDir = config.MEDIA_DIR ?? join(config.DATA_DIR, 'media');
   await mkdir(join(mediaDir, 'live'), { recursive: true });
   await mkdir(join(mediaDir, 'recordings'), { recursive: true });
@@ -58,6 +66,16 @@ export async function createMediaEdge(config: MediaEdgeConfig, log: Logger): Pro
   const events = new EventEmitter();
   const streams = new Map<string, LiveStream>();
   const edgeUrl = config.EDGE_URL ?? `http://127.0.0.1:${config.HLS_PORT}`;
+  const { metrics } = opts;
+  const ops = createEdgeOps(metrics);
+  metrics?.gauge(
+    'beamline_live_streams',
+    'Live sessions on this edge (publishing or within their reconnect window).',
+    () => [...streams.values()].filter((s) => s.state !== 'ended').length,
+  );
+  metrics?.gauge('beamline_ffmpeg_processes', 'ffmpeg processes running on this edge (ladders and restreams).', () =>
+    [...streams.values()].reduce((n, s) => n + s.ffmpegProcesses, 0),
+  );
 
   const liveByPlayback = (playbackId: string) =>
     [...streams.values()].some((s) => s.decision.playbackId === playbackId && s.state !== 'ended');
@@ -114,6 +132,7 @@ export async function createMediaEdge(config: MediaEdgeConfig, log: Logger): Pro
           minFreeBytes: config.MIN_FREE_DISK_MB * 1024 * 1024,
           isLive: liveByPlayback,
           onEvent,
+          ...(metrics ? { onSpeed: (speed: number) => metrics.ffmpegSpeed.observe(speed) } : {}),
         },
         decision,
       );
@@ -161,7 +180,9 @@ export async function createMediaEdge(config: MediaEdgeConfig, log: Logger): Pro
       log,
       recordingMeta,
       deleteRecording,
+      ops: ops.handle,
     });
+    ops.instrument(server);
     hlsPort = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.HLS_PORT, config.HOST, () => {
@@ -191,7 +212,9 @@ export async function createMediaEdge(config: MediaEdgeConfig, log: Logger): Pro
     hlsPort,
     events,
     live: streams,
+    drain: ops.drain,
     close: async () => {
+      ops.drain();
       clearInterval(usageTimer);
       await ingest.close();
       await Promise.all([...streams.values()].map((s) => s.finish('edge_shutdown')));

@@ -1,5 +1,5 @@
 // Composition root of the media edge in cluster mode: config, logger, edge, listen.
-import { ConfigError, createLogger } from '@beamline/core';
+import { ConfigError, createLogger, createMetrics, onShutdown, sleep } from '@beamline/core';
 import { parseMediaEdgeConfig } from './config';
 import { createMediaEdge } from './edge';
 
@@ -10,14 +10,12 @@ async function main() {
     level: config.LOG_LEVEL,
     pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
   });
-  const edge = await createMediaEdge(config, log);
-  const stop = async () => {
-    log.info('shutting down');
+  const edge = await createMediaEdge(config, log, { metrics: createMetrics('media-edge') });
+  onShutdown(log, async () => {
+    edge.drain();
+    await sleep(config.SHUTDOWN_DRAIN_MS);
     await edge.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  });
 }
 
 main().catch((err: unknown) => {

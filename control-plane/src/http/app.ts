@@ -17,6 +17,7 @@ import { createRateLimit } from '@beamline/core';
 import { authenticate } from './auth';
 import type { HttpEnv } from './env';
 import { errorBody, handleError } from './errors';
+import { httpMetrics } from '../ops/metrics';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -76,6 +77,7 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     redis: deps.redis,
   });
 
+  if (deps.metrics) app.use('*', httpMetrics(deps.metrics));
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;

@@ -26,6 +26,8 @@ export interface HlsServerOptions {
   deleteRecording(recordingId: string): Promise<boolean>;
   /** How long a live playlist may be served from memory. */
   playlistTtlMs?: number;
+  /** Operator endpoints (/metrics, /readyz) answered before HLS routing; returns false to pass. */
+  ops?(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 const PLAYBACK_ID = /^[A-Za-z0-9]{1,64}$/;
@@ -199,6 +201,7 @@ export function createHlsServer(opts: HlsServerOptions): Server {
   }
 
   const server = createServer((req, res) => {
+    if (opts.ops?.(req, res)) return;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);

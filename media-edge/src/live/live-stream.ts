@@ -27,6 +27,8 @@ export interface LiveStreamDeps {
   /** Whether another session of this playback id went live since (its files must stay). */
   isLive(playbackId: string): boolean;
   onEvent(event: LiveEvent): void;
+  /** Each speed sample ffmpeg reports for the ladder (metrics). */
+  onSpeed?(speed: number): void;
 }
 
 export type LiveEvent =
@@ -136,6 +138,7 @@ export class LiveStream {
       attach: attachSource,
       onSpeed: (speed) => {
         this.speed = speed;
+        this.deps.onSpeed?.(speed);
       },
       onState: (state, detail) => {
         if (state === 'restarting')
@@ -209,6 +212,11 @@ export class LiveStream {
       ms: Date.now() - admittedAt,
     });
     this.log.info({ ms: Date.now() - admittedAt, resumed }, 'stream live');
+  }
+
+  /** ffmpeg processes this stream runs now: the ladder and each restream. */
+  get ffmpegProcesses(): number {
+    return (this.ladder ? 1 : 0) + this.restreams.size;
   }
 
   private async stopProcesses() {

@@ -1,0 +1,36 @@
+// Webhook series: attempts counted by result as the sender returns them, and the depth of the pending queue.
+import type { Metrics } from '@beamline/core';
+import type { ControlPlaneDeps } from '../deps';
+import { createSender, type Sender, type SendResult } from '../webhooks/sender';
+import { WEBHOOK_DELIVERIES } from '../webhooks/store';
+
+export function attemptResult(result: SendResult): string {
+  if (result.refused) return 'refused';
+  if (result.status === null) return 'network_error';
+  if (result.status >= 200 && result.status < 300) return 'succeeded';
+  return `http_${Math.floor(result.status / 100)}xx`;
+}
+
+/** The dispatcher's default sender, counting each attempt's result. */
+export function meteredSender(deps: ControlPlaneDeps, metrics: Metrics): Sender {
+  const inner = createSender({
+    policy: { httpsOnly: deps.config.NODE_ENV === 'production', allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS },
+    timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
+    now: () => deps.clock.now(),
+  });
+  return {
+    close: () => inner.close(),
+    send: async (input) => {
+      const result = await inner.send(input);
+      metrics.webhookAttempts.inc({ result: attemptResult(result) });
+      return result;
+    },
+  };
+}
+
+export function webhookQueueGauge(deps: ControlPlaneDeps, metrics: Metrics): void {
+  const deliveries = deps.store.collection<{ id: string }>(WEBHOOK_DELIVERIES);
+  metrics.gauge('beamline_webhook_queue_depth', 'Webhook deliveries waiting for an attempt (pending).', () =>
+    deliveries.count({ status: 'pending' }),
+  );
+}
