@@ -1,6 +1,6 @@
 // Fan-out bench: 1,000 clients in one channel, 50 and 100 messages per second, through our full path
 // (auth, moderation, storage, ack, event bus) beside a bare Socket.IO room broadcast of the same load,
-// on one node and on two nodes through Redis. Run: npx tsx bench/realtime/fanout.ts [clients] [seconds]
+// on one node and on two nodes through Redis. Run: npx tsx bench/realtime/fanout.ts [clients] [seconds] [one|two|both]
 import { startRedis } from '@beamline/core/testing';
 import type { EventEnvelope } from '@beamline/protocol';
 import type { Socket } from 'socket.io-client';
@@ -10,6 +10,7 @@ const CLIENTS = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 8);
 const RATES = [50, 100];
 const SENDERS = 100;
+const TOPOLOGY = process.argv[4] ?? 'both'; // one | two | both
 
 interface Result {
   sent: number;
@@ -104,11 +105,13 @@ console.log(
   '| topology | load | bare deliveries/s | ours deliveries/s | ours/bare | bare p50 / p99 ms | ours p50 / p99 ms | p99 ours/bare | delivered bare / ours |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
-await scenario(1);
-const redis = await startRedis();
-try {
-  await scenario(2, redis.url);
-} finally {
-  await redis.stop();
+if (TOPOLOGY !== 'two') await scenario(1);
+if (TOPOLOGY !== 'one') {
+  const redis = await startRedis();
+  try {
+    await scenario(2, redis.url);
+  } finally {
+    await redis.stop();
+  }
 }
 process.exit(0);

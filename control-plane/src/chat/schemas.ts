@@ -88,33 +88,22 @@ export const CustomEventSchema = z
   })
   .openapi('CustomEventInput');
 
-export const BanInputSchema = z
-  .strictObject({
-    userId,
-    channelId: z.string().max(64).optional(),
-    durationSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(365 * 86_400)
-      .optional()
-      .openapi({ description: 'Omit for a ban without end' }),
-    reason: z.string().max(500).optional(),
-    shadow: z.boolean().optional().openapi({ description: 'The user sees their own messages; nobody else does' }),
-  })
-  .openapi('BanInput');
+const duration = z
+  .number()
+  .int()
+  .min(1)
+  .max(365 * 86_400);
 
+/** Mutes and bans name a user and, for a channel restriction, the channel. */
 export const MuteInputSchema = z
-  .strictObject({
-    userId,
-    channelId: z.string().max(64).optional(),
-    durationSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(365 * 86_400),
-  })
+  .strictObject({ userId, channelId: z.string().max(64).optional(), durationSeconds: duration })
   .openapi('MuteInput');
+
+export const BanInputSchema = MuteInputSchema.extend({
+  durationSeconds: duration.optional().openapi({ description: 'Omit for a ban without end' }),
+  reason: z.string().max(500).optional(),
+  shadow: z.boolean().optional().openapi({ description: 'The user sees their own messages; nobody else does' }),
+}).openapi('BanInput');
 
 export const RestrictionSchema = z
   .object({
