@@ -39,7 +39,14 @@ async function publishNew(ctx: ChatCtx, doc: MessageDoc): Promise<void> {
     await ctx.chat.events.broadcast(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
   else await ctx.chat.events.publish(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
   // Only a message with a clientId can be resent, so only then must a resend learn whether it went out.
-  if (doc.clientId) await ctx.chat.repos(ctx.appId).messages.updateOne({ id: doc.id }, { set: { published: true } });
+  // The ack does not wait for this mark: were it lost, a resend would publish the message again, and
+  // clients keep one copy per message id.
+  if (doc.clientId) {
+    ctx.chat
+      .repos(ctx.appId)
+      .messages.updateOne({ id: doc.id }, { set: { published: true } })
+      .catch((err: unknown) => ctx.chat.log.warn({ err, messageId: doc.id }, 'could not mark a message published'));
+  }
 }
 
 export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatMessage> {
