@@ -2,6 +2,7 @@
 import { booleanFlag, logLevel, masterKey, parseEnv, port, secret } from '@beamline/core';
 import { z } from 'zod';
 import { opsEnv } from './ops/config';
+import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
 
 export const controlPlaneEnv = {
@@ -44,6 +45,7 @@ export const controlPlaneEnv = {
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag.default(false),
   ...webhookEnv,
+  ...usageEnv,
   ...opsEnv,
 };
 

@@ -10,6 +10,7 @@ import { memberRoutes } from './members/routes';
 import { TENANT_COLLECTIONS } from './repos';
 import { webhookModule } from './webhooks';
 import { streamModules } from './streams';
+import { usageModules } from './usage';
 
 export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
   return [
@@ -21,5 +22,6 @@ export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
     ...streamModules(deps),
     ...brandingModules(deps),
     ...chatModules(deps),
+    ...usageModules(deps),
   ];
 }

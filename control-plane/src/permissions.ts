@@ -33,6 +33,9 @@ export const PERMISSIONS = {
   'branding.read': { roles: ALL, apiKey: true },
   'branding.write': { roles: ADMINS, apiKey: false },
   'analytics.read': { roles: ALL, apiKey: true },
+  'usage.read': { roles: ALL, apiKey: true },
+  'billing.read': { roles: ADMINS, apiKey: true },
+  'billing.write': { roles: ADMINS, apiKey: false },
 } as const satisfies Record<string, Permission>;
 
 export type PermissionName = keyof typeof PERMISSIONS;

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
 import { CONTROL_PLANE_INDEXES } from './repos';
+import { USAGE_INDEXES, usageFor } from './usage';
 import { createDispatcher, WEBHOOK_INDEXES, type WebhookDispatcher } from './webhooks';
 import { opsModule } from './ops/routes';
 import { createStatusMonitor, parseComponents, STATUS_INDEXES } from './ops/status';
@@ -42,6 +43,7 @@ export interface ControlPlane {
 
 export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteModule[] = []): Promise<ControlPlane> {
   await deps.store.ensureIndexes([...CONTROL_PLANE_INDEXES, ...WEBHOOK_INDEXES, ...STATUS_INDEXES]);
+  await deps.store.ensureIndexes(USAGE_INDEXES);
   const { metrics, config } = deps;
   const webhooks = config.WEBHOOK_DISPATCHER
     ? createDispatcher(deps, metrics ? { sender: meteredSender(deps, metrics) } : {})
@@ -76,6 +78,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
         server.on('clientError', answerClientError);
       });
       await webhooks?.start();
+      await usageFor(deps).start();
       status.start();
       return bound;
     },
@@ -91,6 +94,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       await webhooks?.stop();
+      await usageFor(deps).stop();
     },
   };
 }

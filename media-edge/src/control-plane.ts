@@ -75,6 +75,24 @@ export interface StatsReport {
   restream?: Record<string, { status: 'connecting' | 'active' | 'failed' | 'stopped'; error?: string }>;
 }
 
+export interface UsageRow {
+  streamId: string;
+  viewers: number;
+  bytes: number;
+  viewerSeconds: number;
+  ingestSeconds: number;
+  renditions: number;
+}
+
+/** One interval of usage; `edgeId` and `seq` make it idempotent on the control plane. */
+export interface UsageReport {
+  edgeId: string;
+  seq: number;
+  from: number;
+  to: number;
+  streams: UsageRow[];
+}
+
 export class ControlPlaneError extends Error {
   constructor(
     readonly status: number,
@@ -129,7 +147,7 @@ export class ControlPlaneClient {
     }
   }
 
-  async usage(streams: { streamId: string; viewers: number; bytes: number }[]): Promise<void> {
-    await this.call('POST', '/internal/edge/usage', { streams });
+  async usage(report: UsageReport): Promise<void> {
+    await this.call('POST', '/internal/edge/usage', report);
   }
 }

@@ -15,6 +15,7 @@ import { createHlsServer, type RecordingMeta } from './hls/server';
 import { ViewerMeter } from './hls/viewers';
 import { startRtmpIngest, type PublisherSession, type RtmpIngest } from './ingest/rtmp';
 import { LiveStream, type LiveEvent } from './live/live-stream';
+import { UsageReporter } from './usage/reporter';
 import { createEdgeOps } from './ops';
 
 export interface EdgeEvents {
@@ -80,7 +81,10 @@ export async function createMediaEdge(
   const liveByPlayback = (playbackId: string) =>
     [...streams.values()].some((s) => s.decision.playbackId === playbackId && s.state !== 'ended');
 
+  const reporter = new UsageReporter(cp, viewers, log);
   const onEvent = (event: LiveEvent) => {
+    if (event.type === 'live') reporter.live(event.streamId);
+    if (event.type === 'disconnected' || event.type === 'ended') reporter.stopped(event.streamId);
     if (event.type === 'ended') {
       const current = streams.get(event.streamId);
       if (current?.state === 'ended') streams.delete(event.streamId);
@@ -195,15 +199,13 @@ export async function createMediaEdge(
     throw err;
   }
 
-  const usageTimer = setInterval(() => {
-    const rows = [...viewers.drain(Date.now(), 30_000)]
-      .map(([playbackId, usage]) => {
-        const live = [...streams.values()].find((s) => s.decision.playbackId === playbackId);
-        return live ? { streamId: live.streamId, ...usage } : null;
-      })
-      .filter((r): r is { streamId: string; viewers: number; bytes: number } => r !== null);
-    if (rows.length) cp.usage(rows).catch((err: unknown) => log.warn({ err }, 'usage report failed'));
-  }, config.USAGE_INTERVAL_MS);
+  const liveInfo = () =>
+    [...streams.values()].map((s) => ({
+      streamId: s.streamId,
+      playbackId: s.decision.playbackId,
+      renditions: s.decision.profile.renditions.length,
+    }));
+  const usageTimer = setInterval(() => void reporter.tick(Date.now(), liveInfo()), config.USAGE_INTERVAL_MS);
   usageTimer.unref();
 
   log.info({ rtmpPort: ingest.port, hlsPort, mediaDir }, 'media edge listening');
@@ -217,7 +219,9 @@ export async function createMediaEdge(
       ops.drain();
       clearInterval(usageTimer);
       await ingest.close();
+      const info = liveInfo();
       await Promise.all([...streams.values()].map((s) => s.finish('edge_shutdown')));
+      await reporter.tick(Date.now(), info); // the last interval, best effort
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

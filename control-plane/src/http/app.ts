@@ -13,6 +13,7 @@ import type { ControlPlaneDeps } from '../deps';
 import { DomainError, Invalid, RateLimited } from '../errors';
 import { featureModules } from '../modules';
 import { createRepos } from '../repos';
+import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
 import { authenticate } from './auth';
 import type { HttpEnv } from './env';
@@ -135,11 +136,19 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     await next();
   });
   app.use('/v1/*', authenticate);
+  const usage = usageFor(deps);
+  // API calls per app, key and status class (analytics and the api_calls meter)
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    const actor = c.get('actor');
+    const appId = actor?.type === 'apiKey' ? actor.appId : c.get('app')?.id;
+    if (appId) usage.countApiCall(appId, actor?.type === 'apiKey' ? actor.keyId : 'dashboard', c.res.status);
+  });
   app.use('/v1/*', async (c, next) => {
     const actor = c.get('actor');
     if (actor?.type === 'apiKey') {
-      const wait = await perKey.consume(actor.keyId);
-      if (wait) throw new RateLimited(wait, 'Too many requests for this API key.');
+      const wait = (await perKey.consume(actor.keyId)) ?? (await usage.apiRateWait(actor.appId));
+      if (wait) throw new RateLimited(wait, 'Too many requests for this API key, or over the plan’s API rate.');
     }
     await next();
   });

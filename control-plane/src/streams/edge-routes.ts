@@ -6,6 +6,7 @@ import type { ControlPlaneDeps } from '../deps';
 import { Invalid, Unauthorized } from '../errors';
 import { ctxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
+import { usageFor } from '../usage';
 import { playbackInfo, publishAuth, reportLifecycle, reportStats, reportUsage } from './edge';
 
 const id = z
@@ -64,8 +65,22 @@ const Stats = z.object({
     .optional(),
 });
 const Usage = z.object({
+  /** With `seq`, the report's idempotency key: a retried report changes nothing. */
+  edgeId: id.optional(),
+  seq: z.number().int().min(0).optional(),
+  from: z.number().int().min(0).optional(),
+  to: z.number().int().min(0).optional(),
   streams: z
-    .array(z.object({ streamId: id, viewers: z.number().int().min(0), bytes: z.number().int().min(0) }))
+    .array(
+      z.object({
+        streamId: id,
+        viewers: z.number().int().min(0),
+        bytes: z.number().int().min(0),
+        viewerSeconds: z.number().min(0).max(1e9).optional(),
+        ingestSeconds: z.number().min(0).max(86_400).optional(),
+        renditions: z.number().int().min(0).max(32).optional(),
+      }),
+    )
     .max(10_000),
 });
 
@@ -102,9 +117,10 @@ export function edgeRoutes(deps: ControlPlaneDeps) {
     c.set('actor', { type: 'edge' });
     await next();
   });
+  const usage = usageFor(deps);
   app.post('/internal/edge/publish-auth', async (c) => {
     const input = await body(c.req.raw, z.object({ streamKey: z.string().min(1).max(200) }));
-    return c.json(await publishAuth(ctxOf(c), input), 200);
+    return c.json(await publishAuth(ctxOf(c), input, (ctx, stream) => usage.admitPublish(ctx, stream)), 200);
   });
   app.post('/internal/edge/streams/:streamId/lifecycle', async (c) => {
     await reportLifecycle(ctxOf(c), param(c.req.param('streamId')), await body(c.req.raw, Lifecycle));
@@ -117,7 +133,9 @@ export function edgeRoutes(deps: ControlPlaneDeps) {
     c.json(await playbackInfo(ctxOf(c), deps.secretBox, param(c.req.param('playbackId'))), 200),
   );
   app.post('/internal/edge/usage', async (c) => {
-    await reportUsage(ctxOf(c), await body(c.req.raw, Usage));
+    const report = await body(c.req.raw, Usage);
+    // a retried report (same edge and sequence) is acknowledged and changes nothing
+    if (await usage.recordEdgeReport(report)) await reportUsage(ctxOf(c), report);
     return c.json({ ok: true }, 200);
   });
   return app;

@@ -14,7 +14,10 @@ export type DenyReason = 'unknown_key' | 'disabled' | 'already_live' | 'over_quo
 
 const appCtx = (ctx: Ctx, appId: string): AppCtx => ({ ...ctx, appId });
 
-export async function publishAuth(ctx: Ctx, input: { streamKey: string }) {
+/** A plan check of a new publish (concurrent streams); a reason refuses it. */
+export type PublishAdmission = (ctx: Ctx, stream: StreamDoc) => Promise<DenyReason | null>;
+
+export async function publishAuth(ctx: Ctx, input: { streamKey: string }, admit?: PublishAdmission) {
   const lookup = streamRepos(ctx.store);
   const deny = (reason: DenyReason) => ({ allow: false as const, reason });
   const stream = await lookup.streams.findOne({ streamKey: input.streamKey });
@@ -40,6 +43,8 @@ export async function publishAuth(ctx: Ctx, input: { streamKey: string }) {
   } else {
     const stale = !stream.lastSeenAt || now.getTime() - Date.parse(stream.lastSeenAt) > SESSION_STALE_MS;
     if (stream.liveSessionId && !stale && stream.state !== 'disconnected') return deny('already_live');
+    const refused = admit ? await admit(ctx, stream) : null;
+    if (refused) return deny(refused);
     const recordingId = stream.record ? newId('recording') : undefined;
     claimed = await streams.updateOne(
       {
@@ -116,7 +121,7 @@ export async function reportLifecycle(ctx: Ctx, streamId: string, report: Lifecy
       const fresh = !report.resumed || !stream.liveStartedAt;
       await repos.streams.updateOne(match, {
         set: { state: 'live', lastSeenAt: now, ...(fresh ? { liveStartedAt: now } : {}) },
-        unset: ['disconnectedAt'],
+        unset: ['disconnectedAt', 'publishRefusal'],
       });
       if (fresh) {
         await publish(stream.appId, 'stream.live', { streamId, playbackId: stream.playbackId, startedAt: now });

@@ -63,6 +63,8 @@ export interface StreamDoc {
   restreamStatus?: Record<string, RestreamStatus>;
   viewers?: number;
   bytesServed?: number;
+  /** Why the last publish was refused (over the plan's concurrent streams); cleared when a publish starts. */
+  publishRefusal?: { reason: string; message: string; at: string };
   createdAt: string;
   updatedAt: string;
 }

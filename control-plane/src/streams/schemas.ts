@@ -86,6 +86,10 @@ export const StreamSchema = z
     viewers: z.number(),
     liveStartedAt: z.string().nullable(),
     lastEndedAt: z.string().nullable(),
+    publishRefusal: z
+      .object({ reason: z.string(), message: z.string(), at: z.string() })
+      .nullable()
+      .openapi({ description: 'Why the last publish was refused (e.g. over_quota); null once a publish starts.' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

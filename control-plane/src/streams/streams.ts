@@ -60,6 +60,7 @@ export function publicStream(s: StreamDoc, urls: StreamUrls) {
     viewers: s.state === 'idle' ? 0 : (s.viewers ?? 0),
     liveStartedAt: s.liveStartedAt ?? null,
     lastEndedAt: s.lastEndedAt ?? null,
+    publishRefusal: s.publishRefusal ?? null,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };
