@@ -97,7 +97,8 @@ export function renderEventsReference(root: string): string {
     '# Events and realtime reference\n',
     'One event catalog serves webhooks and the realtime (Socket.IO) connection. Every event travels in the same ' +
       'envelope; over Socket.IO the server sends it as the one event named `event`, to webhooks it is the POST body.\n',
-    '```ts\n{ id: string; type: string; appId: string; createdAt: string; data: { … } }\n```\n',
+    '```ts\ninterface EventEnvelope<Data = unknown> {\n  id: string; // evt_…, also the Webhook-Id header\n' +
+      '  type: string; // e.g. stream.live\n  appId: string;\n  createdAt: string; // ISO 8601\n  data: Data; // below, per type\n}\n```\n',
     "In the SDK: `chat.on('stream.live', (e) => …)` or `chat.on('event', …)` for all of them; a channel " +
       'object re-emits its own as `message`, `updated`, `deleted`, `typing`, `presence`, `reaction` and `moderation`.\n',
     '## Event catalog\n',
