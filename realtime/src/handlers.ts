@@ -9,7 +9,7 @@ import { deleteMessage, history, moderatorDelete, reactToMessage, sendMessage, u
 import { banUser, muteUser, restrictionsFor, unbanUser, unmuteUser } from './chat/moderation';
 import { publicChannel } from './chat/repos';
 import { isChannelModerator } from './chat/rules';
-import { ChatError, forbidden, rateLimited } from './errors';
+import { ChatError, forbidden, notFound, rateLimited } from './errors';
 import { channelPresence } from './presence';
 import { rooms } from './rooms';
 import { REQUEST_SCHEMAS, type RequestOf } from './schemas';
@@ -67,6 +67,13 @@ function mustHaveJoined({ socket, user }: RequestScope, channelId: string): void
   }
 }
 
+/** A message is reached only from inside its channel (members-only channels stay closed). */
+async function mustHaveJoinedChannelOf(s: RequestScope, messageId: string): Promise<void> {
+  const message = await s.rt.chat.repos(s.user.appId).messages.findOne({ id: messageId });
+  if (!message) throw notFound('message_not_found', `No message ${messageId} in this app.`);
+  mustHaveJoined(s, message.channelId);
+}
+
 /** presence.changed when a user's first connection enters or last one leaves a messaging channel. */
 async function announcePresence(s: RequestScope, channelId: string, type: string, online: boolean): Promise<void> {
   if (type !== 'messaging') return; // livestream audiences are counted, not listed
@@ -120,11 +127,18 @@ const HANDLERS: Handlers = {
     mustHaveJoined(s, input.channelId);
     return { message: await sendMessage(s.ctx, input) };
   },
-  'message.update': async (s, { messageId, text }) => ({ message: await updateMessage(s.ctx, messageId, text) }),
-  'message.delete': async (s, { messageId }) => ({ messageId: (await deleteMessage(s.ctx, messageId)).messageId }),
-  'message.react': async (s, { messageId, type, remove }) => ({
-    message: await reactToMessage(s.ctx, messageId, type, remove),
-  }),
+  'message.update': async (s, { messageId, text }) => {
+    await mustHaveJoinedChannelOf(s, messageId);
+    return { message: await updateMessage(s.ctx, messageId, text) };
+  },
+  'message.delete': async (s, { messageId }) => {
+    await mustHaveJoinedChannelOf(s, messageId);
+    return { messageId: (await deleteMessage(s.ctx, messageId)).messageId };
+  },
+  'message.react': async (s, { messageId, type, remove }) => {
+    await mustHaveJoinedChannelOf(s, messageId);
+    return { message: await reactToMessage(s.ctx, messageId, type, remove) };
+  },
   history: async (s, input) => {
     mustHaveJoined(s, input.channelId);
     return history(s.ctx, input);

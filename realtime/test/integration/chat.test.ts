@@ -185,6 +185,12 @@ describe('moderation', () => {
     expect(!no.ok && no.error.code).toBe('not_a_member');
     expect((await member.request('channel.join', { channelId })).ok).toBe(true);
     expect((await chanMod.request('channel.join', { channelId })).ok).toBe(true);
+    // Nor can an outsider reach a message of the channel by its id.
+    const inside = await send(member, channelId, 'members only');
+    const react = await outsider.request('message.react', { messageId: inside.id, type: 'like' });
+    expect(!react.ok && react.error.code).toBe('not_joined');
+    const del = await outsider.request('message.delete', { messageId: inside.id });
+    expect(!del.ok && del.error.code).toBe('not_joined');
     // A channel moderator moderates that channel, not the app.
     expect((await chanMod.request('moderation.slowmode', { channelId, seconds: 5 })).ok).toBe(true);
     const appWide = await chanMod.request('moderation.ban', { userId: 'in' });
