@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { opsEnv } from './ops/config';
 import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
+import { accountSecurityEnv } from './security/config';
 
 export const controlPlaneEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -44,6 +45,7 @@ export const controlPlaneEnv = {
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag.default(false),
+  ...accountSecurityEnv,
   ...webhookEnv,
   ...usageEnv,
   ...opsEnv,

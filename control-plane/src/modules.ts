@@ -7,13 +7,15 @@ import type { ControlPlaneDeps } from './deps';
 import type { RouteModule } from './http/app';
 import { keyRoutes } from './keys/routes';
 import { memberRoutes } from './members/routes';
+import { privacyModule } from './privacy';
 import { TENANT_COLLECTIONS } from './repos';
+import { appSecurityRoutes } from './security/routes';
 import { webhookModule } from './webhooks';
 import { streamModules } from './streams';
 import { usageModules } from './usage';
 
 export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
-  return [
+  const modules: RouteModule[] = [
     { routes: accountRoutes(deps) },
     { routes: keyRoutes(deps), tenantCollections: TENANT_COLLECTIONS },
     { routes: memberRoutes(deps) },
@@ -23,5 +25,7 @@ export function featureModules(deps: ControlPlaneDeps): RouteModule[] {
     ...brandingModules(deps),
     ...chatModules(deps),
     ...usageModules(deps),
+    { routes: appSecurityRoutes() },
   ];
+  return [...modules, privacyModule(deps, modules)];
 }

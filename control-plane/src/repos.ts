@@ -14,6 +14,17 @@ export interface UserDoc {
   name: string;
   passwordHash: string;
   createdAt: string;
+  emailVerifiedAt?: string;
+  /** TOTP second factor; see accounts/two-factor.ts. */
+  twoFactor?: TwoFactorState;
+}
+
+export interface TwoFactorState {
+  secretSealed: string;
+  /** Unset while enrolment waits for the first code. */
+  enabledAt?: string;
+  /** The last accepted TOTP time step: a code is accepted once. */
+  lastTimeStep?: number;
 }
 
 export interface AppDoc {
@@ -24,6 +35,10 @@ export interface AppDoc {
   createdBy: string;
   createdAt: string;
   updatedAt: string;
+  /** Members without two-factor authentication get 403 two_factor_required on this app. */
+  requireTwoFactor?: boolean;
+  /** Browser origins allowed to call this app's API and connect to its chat (security/cors.ts). */
+  allowedOrigins?: string[];
 }
 
 export interface MemberDoc {

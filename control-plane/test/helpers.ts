@@ -3,14 +3,19 @@ import { createEventPublisher, EmbeddedStore, InProcessBus, SecretBox, createLog
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '../src';
+import type { Clock } from '../src/context';
 
 export interface TestControlPlane {
   cp: ControlPlane;
   api: ApiClient;
+  store: EmbeddedStore;
   close(): Promise<void>;
 }
 
-export async function buildTestControlPlane(env: Record<string, string> = {}): Promise<TestControlPlane> {
+export async function buildTestControlPlane(
+  env: Record<string, string> = {},
+  clock: Clock = systemClock,
+): Promise<TestControlPlane> {
   const dir = tempDir();
   const config = parseControlPlaneConfig({
     NODE_ENV: 'test',
@@ -29,11 +34,12 @@ export async function buildTestControlPlane(env: Record<string, string> = {}): P
     bus,
     events: createEventPublisher({ store, bus }),
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
-    clock: systemClock,
+    clock,
     secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
   });
   return {
     cp,
+    store,
     api: new ApiClient((path, init) => cp.http.app.request(path, init)),
     close: async () => {
       await cp.close();

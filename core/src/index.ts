@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './lifecycle';
 export * from './mail';
 export * from './origins';
+export * from './privacy';

@@ -3,6 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import {
   EVENTS_TOPIC,
+  PRIVACY_TOPIC,
   serveMetrics,
   type DocumentStore,
   type EventBus,
@@ -18,6 +19,7 @@ import { authenticateUser, type SocketUser } from './auth';
 import type { ChatServices } from './chat/context';
 import { restrictionsFor } from './chat/moderation';
 import { deliver, targetRooms } from './delivery';
+import { dropForgottenUser } from './privacy';
 import { ChatError } from './errors';
 import { attachHandlers, joinsModeratorRoom, type FloodLimits } from './handlers';
 import { rooms } from './rooms';
@@ -156,6 +158,8 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     }
   });
 
+  const unsubscribePrivacy = await deps.bus.subscribe(PRIVACY_TOPIC, (message) => dropForgottenUser(io, message));
+
   deps.metrics?.gauge(
     'beamline_realtime_sockets_connected',
     'Socket.IO clients connected to this node.',
@@ -168,6 +172,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     if (stopped) return;
     stopped = true;
     await unsubscribe();
+    await unsubscribePrivacy();
     if (graceful) {
       const notice: ClosingNotice = { code: 'server_shutdown', message: 'The server is restarting; reconnect.' };
       io.local.emit(CLOSING_EVENT, notice);

@@ -4,6 +4,7 @@ import { newId } from '@beamline/protocol';
 import type { Ctx } from '../context';
 import { Conflict, NotFound, RateLimited, Unauthorized } from '../errors';
 import type { UserDoc } from '../repos';
+import { twoFactorChallenge } from './challenge';
 import { issueSession, type SessionSettings } from './tokens';
 
 export interface PublicUser {
@@ -11,6 +12,8 @@ export interface PublicUser {
   email: string;
   name: string;
   createdAt: string;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
 }
 
 export const publicUser = (u: UserDoc): PublicUser => ({
@@ -18,6 +21,8 @@ export const publicUser = (u: UserDoc): PublicUser => ({
   email: u.email,
   name: u.name,
   createdAt: u.createdAt,
+  emailVerified: Boolean(u.emailVerifiedAt),
+  twoFactorEnabled: Boolean(u.twoFactor?.enabledAt),
 });
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -66,6 +71,8 @@ export async function login(
     throw Unauthorized('invalid_credentials', 'The email or password is wrong.');
   }
   await limits.perAccount.reset(email);
+  // The password was right; with 2FA on, the session waits for the second step.
+  if (user.twoFactor?.enabledAt) return twoFactorChallenge(s.jwtSecret, user.id);
   return { user: publicUser(user), ...(await issueSession(ctx, s, user.id)) };
 }
 

@@ -7,16 +7,26 @@ import type { HttpEnv } from '../http/env';
 import { developerRoute, json, ok, publicRoute } from '../http/route';
 import { text } from '../http/schemas';
 import { getMe, login, register } from './accounts';
+import { sendVerificationMail } from './email';
+import { accountMailSettings, accountSecurityRoutes, ChallengeSchema } from './security-routes';
+import { completeTwoFactorLogin } from './two-factor-login';
 import { refreshSession, revokeSession, type SessionSettings } from './tokens';
 
 export const UserSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    createdAt: z.string(),
+    emailVerified: z.boolean(),
+    twoFactorEnabled: z.boolean(),
+  })
   .openapi('User');
 
 const Email = z.email().max(254).openapi({ example: 'dev@example.com' });
 const Password = z.string().min(10, 'must be at least 10 characters').max(200);
 const TokenPair = { accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() };
-const SessionSchema = z.object({ user: UserSchema, ...TokenPair }).openapi('Session');
+export const SessionSchema = z.object({ user: UserSchema, ...TokenPair }).openapi('Session');
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(300) });
 
 const tags = ['Accounts'];
@@ -28,6 +38,7 @@ export function accountRoutes(deps: ControlPlaneDeps) {
     accessTtlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: deps.config.REFRESH_TOKEN_TTL_SECONDS,
   };
+  const mail = accountMailSettings(deps);
   const limits = {
     perAccount: createRateLimit({
       name: 'login-account',
@@ -56,6 +67,10 @@ export function accountRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const result = await register(ctxOf(c), s, c.req.valid('json'));
       c.set('auditTarget', result.user.id);
+      // The account works at once; a mail that fails to go out can be asked for again.
+      await sendVerificationMail(ctxOf(c), mail, result.user.id).catch((err: unknown) =>
+        c.get('log').warn({ err }, 'verification mail not sent'),
+      );
       return c.json(result, 201);
     },
   );
@@ -66,17 +81,43 @@ export function accountRoutes(deps: ControlPlaneDeps) {
       path: '/v1/auth/login',
       operationId: 'login',
       summary: 'Log in with email and password',
-      description: 'Failed attempts are rate limited per account and per IP address.',
+      description:
+        'Failed attempts are rate limited per account and per IP address. With two-factor authentication on, the answer is a challenge to complete at /v1/auth/login/2fa.',
       tags,
       request: { body: json(z.strictObject({ email: Email, password: z.string().min(1).max(200) })) },
+      responses: { 200: ok('Signed in, or a two-factor challenge', z.union([SessionSchema, ChallengeSchema])) },
+    }),
+    async (c) => c.json(await login(ctxOf(c), s, limits, { ...c.req.valid('json'), ip: c.get('ip') }), 200),
+  );
+
+  app.openapi(
+    publicRoute({
+      method: 'post',
+      path: '/v1/auth/login/2fa',
+      operationId: 'completeLogin',
+      summary: 'Complete a log-in with a two-factor code or a recovery code',
+      description: 'Send the challengeToken of /v1/auth/login with either code (TOTP) or recoveryCode (works once).',
+      tags,
+      request: {
+        body: json(
+          z.strictObject({
+            challengeToken: z.string().min(1).max(2000),
+            code: z
+              .string()
+              .regex(/^\d{6}$/, 'must be 6 digits')
+              .optional(),
+            recoveryCode: z.string().min(8).max(40).optional(),
+          }),
+        ),
+      },
       responses: { 200: ok('Signed in', SessionSchema) },
     }),
     async (c) => {
-      const result = await login(ctxOf(c), s, limits, { ...c.req.valid('json'), ip: c.get('ip') });
-      c.set('auditTarget', result.user.id);
-      return c.json(result, 200);
+      const input = { ...c.req.valid('json'), ip: c.get('ip') };
+      return c.json(await completeTwoFactorLogin(ctxOf(c), s, deps.secretBox, limits, input), 200);
     },
   );
+  app.route('/', accountSecurityRoutes(deps));
 
   app.openapi(
     publicRoute({

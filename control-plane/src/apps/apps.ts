@@ -96,11 +96,3 @@ export async function setArchived(ctx: AppCtx, archived: boolean) {
   );
   return publicApp(app!, roleOf(ctx));
 }
-
-/** Deletes the app and every document any service keeps for it. */
-export async function deleteApp(ctx: AppCtx, tenantCollections: readonly string[]) {
-  for (const name of tenantCollections) {
-    await ctx.store.collection<{ id: string; appId: string }>(name).deleteMany({ appId: ctx.appId });
-  }
-  await ctx.repos.apps.deleteOne({ id: ctx.appId });
-}

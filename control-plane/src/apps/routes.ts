@@ -7,7 +7,8 @@ import { APP_SECURITY, appRoute, developerRoute, json, ok } from '../http/route'
 import { AppIdParams, text } from '../http/schemas';
 import { ApiKeyWithSecretSchema } from '../keys/routes';
 import { MEMBER_ROLES } from '../permissions';
-import { createApp, deleteApp, getApp, listApps, setArchived, updateApp } from './apps';
+import { eraseApp, recordDataRequest } from '../privacy';
+import { createApp, getApp, listApps, setArchived, updateApp } from './apps';
 
 export const AppSchema = z
   .object({
@@ -129,7 +130,17 @@ export function appRoutes(deps: ControlPlaneDeps, tenantCollections: () => reado
       responses: { 204: { description: 'Deleted' } },
     }),
     async (c) => {
-      await deleteApp(appCtxOf(c), tenantCollections());
+      const ctx = appCtxOf(c);
+      // The app's own audit log goes with it; the erasure is recorded among the data requests.
+      const counts = await eraseApp(ctx, tenantCollections(), deps.config.DATA_DIR);
+      await recordDataRequest(ctx, {
+        kind: 'erasure',
+        scope: 'app',
+        appId: ctx.appId,
+        subjectId: ctx.appId,
+        counts,
+        requestId: c.get('requestId'),
+      });
       return c.body(null, 204);
     },
   );

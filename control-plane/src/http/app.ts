@@ -5,13 +5,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { appRoutes } from '../apps/routes';
 import { auditMiddleware } from '../audit/routes';
 import type { ControlPlaneDeps } from '../deps';
 import { DomainError, Invalid, RateLimited } from '../errors';
 import { featureModules } from '../modules';
+import { apiCors, jsonSecurityHeaders } from '../security/cors';
 import { createRepos } from '../repos';
 import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
@@ -102,15 +102,8 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     );
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
-  app.use(
-    '/v1/*',
-    cors({
-      origin: (origin) => origin,
-      credentials: false,
-      maxAge: 600,
-      exposeHeaders: ['X-Request-Id', 'Retry-After'],
-    }),
-  );
+  app.use('/v1/*', jsonSecurityHeaders());
+  app.use('/v1/*', apiCors(deps));
   app.use('/v1/*', async (c, next) => {
     // A declared size over the limit is refused after reading (and dropping) what the client
     // sends, so that it receives the 413 instead of a reset connection.

@@ -97,6 +97,12 @@ export function requireApp(permission: PermissionName): MiddlewareHandler<HttpEn
       if (!roleMay(member.role, permission)) {
         throw Forbidden('forbidden', `The ${member.role} role may not do this (${permission}).`);
       }
+      if (app.requireTwoFactor && !(await repos.users.findOne({ id: actor.userId }))?.twoFactor?.enabledAt) {
+        throw Forbidden(
+          'two_factor_required',
+          'This app requires two-factor authentication; turn it on for your account first.',
+        );
+      }
       c.set('role', member.role);
       c.set('actor', { ...actor, role: member.role });
     } else if (actor.type === 'apiKey') {

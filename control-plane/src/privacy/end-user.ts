@@ -1,0 +1,126 @@
+// One end user of an app ("right to be forgotten"): where their chat data lives, its export and its erasure.
+import { PRIVACY_TOPIC, type EndUserForgotten, type EventBus } from '@beamline/core';
+import type { AppCtx } from '../context';
+import { redact } from './redact';
+
+/**
+ * Every place that holds an end user's data, by the field that names them. A feature that stores
+ * end-user data adds its collection here, so that export and erasure reach it.
+ */
+export const END_USER_DATA: readonly { collection: string; field: string }[] = [
+  { collection: 'messages', field: 'userId' },
+  { collection: 'message_reactions', field: 'userId' },
+  { collection: 'bans', field: 'userId' },
+  { collection: 'mutes', field: 'userId' },
+];
+
+/** Platform events (the webhook outbox) that name the user: their messages, reactions, moderation, views. */
+const EVENT_FIELDS = ['data.userId', 'data.message.userId', 'data.viewerId'] as const;
+/** Lists that name the user inside a channel. */
+const CHANNEL_LISTS = ['members', 'moderators'] as const;
+
+interface AnyDoc {
+  id: string;
+  appId: string;
+  [field: string]: unknown;
+}
+
+const eventFilter = (appId: string, userId: string) => ({
+  appId,
+  $or: EVENT_FIELDS.map((f) => ({ [f]: userId })),
+});
+
+/** The months in which a monthly-active-user receipt may name the user: from the app's creation on. */
+function monthsSince(createdAt: string, now: Date): string[] {
+  const months: string[] = [];
+  const d = new Date(`${createdAt.slice(0, 7)}-01T00:00:00Z`);
+  while (d <= now && months.length < 240) {
+    months.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return months;
+}
+
+/** Ids of the analytics identities (monthly-active-user receipts) of this user. */
+function analyticsIdentityIds(appId: string, appCreatedAt: string, userId: string, now: Date): string[] {
+  return monthsSince(appCreatedAt, now).map((m) => `mau:${appId}:${m}:${userId}`);
+}
+
+export async function exportEndUser(ctx: AppCtx, userId: string) {
+  const data: Record<string, unknown[]> = {};
+  for (const { collection, field } of END_USER_DATA) {
+    data[collection] = (await ctx.store.collection<AnyDoc>(collection).find({ appId: ctx.appId, [field]: userId })).map(
+      redact,
+    );
+  }
+  data.channels = (
+    await ctx.store
+      .collection<AnyDoc>('channels')
+      .find({ appId: ctx.appId, $or: CHANNEL_LISTS.map((l) => ({ [l]: userId })) })
+  ).map((ch) => ({
+    id: ch.id,
+    name: ch.name ?? null,
+    roles: CHANNEL_LISTS.filter((l) => (ch[l] as string[] | undefined)?.includes(userId)),
+  }));
+  data.events = (await ctx.store.collection<AnyDoc>('events').find(eventFilter(ctx.appId, userId))).map(redact);
+  return data;
+}
+
+/**
+ * Erases the user's chat data in this app: messages (and the reactions on them), reactions,
+ * bans and mutes, channel memberships, the events and webhook deliveries that carry them,
+ * and analytics identities; then tells realtime nodes to drop the user's connections (presence).
+ * Returns the number of documents erased or changed, by collection.
+ */
+export async function forgetEndUser(ctx: AppCtx, bus: EventBus, userId: string): Promise<Record<string, number>> {
+  const { appId } = ctx;
+  const counts: Record<string, number> = {};
+  const messages = ctx.store.collection<AnyDoc>('messages');
+  const own = await messages.find({ appId, userId });
+  const ownIds = own.map((m) => m.id);
+  for (const { collection, field } of END_USER_DATA) {
+    counts[collection] = await ctx.store.collection<AnyDoc>(collection).deleteMany({ appId, [field]: userId });
+  }
+  // Other people's reactions on the user's messages go with the messages.
+  if (ownIds.length)
+    counts.message_reactions! += await ctx.store
+      .collection<AnyDoc>('message_reactions')
+      .deleteMany({ appId, messageId: { $in: ownIds } });
+
+  const channels = ctx.store.collection<AnyDoc>('channels');
+  counts.channels = 0;
+  for (const ch of await channels.find({ appId, $or: CHANNEL_LISTS.map((l) => ({ [l]: userId })) })) {
+    const set: Record<string, string[]> = {};
+    for (const l of CHANNEL_LISTS) {
+      const list = ch[l] as string[] | undefined;
+      if (list?.includes(userId)) set[l] = list.filter((u) => u !== userId);
+    }
+    await channels.updateOne({ appId, id: ch.id }, { set });
+    counts.channels++;
+  }
+
+  const events = ctx.store.collection<AnyDoc>('events');
+  const named = await events.find(eventFilter(appId, userId));
+  // Events about the user's messages that do not name the user (deletions by a moderator).
+  const aboutMessages = ownIds.length ? await events.find({ appId, 'data.messageId': { $in: ownIds } }) : [];
+  const eventIds = [...new Set([...named, ...aboutMessages].map((e) => e.id))];
+  counts.events = eventIds.length ? await events.deleteMany({ appId, id: { $in: eventIds } }) : 0;
+  counts.webhook_deliveries = eventIds.length
+    ? await ctx.store.collection<AnyDoc>('webhook_deliveries').deleteMany({ appId, eventId: { $in: eventIds } })
+    : 0;
+
+  const app = await ctx.repos.apps.findOne({ id: appId });
+  const identityIds = analyticsIdentityIds(
+    appId,
+    app?.createdAt ?? ctx.clock.now().toISOString(),
+    userId,
+    ctx.clock.now(),
+  );
+  counts.analytics_identities = await ctx.store.collection<{ id: string }>('usage_receipts').deleteMany({
+    id: { $in: identityIds },
+  });
+
+  const notice: EndUserForgotten = { type: 'end_user.forgotten', appId, userId };
+  await bus.publish(PRIVACY_TOPIC, notice);
+  return counts;
+}

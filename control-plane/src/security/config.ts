@@ -1,0 +1,23 @@
+// Configuration of account security: mail, account-token lifetimes, browser origins of the dashboard.
+import { booleanFlag } from '@beamline/core';
+import { z } from 'zod';
+
+export const accountSecurityEnv = {
+  /** smtp://user:pass@host:port or smtps://…; without it, mails are written to DATA_DIR/outbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Beamline <no-reply@localhost>'),
+  /** Serves the development outbox at /v1/dev/outbox (default: on when NODE_ENV=development). */
+  MAIL_OUTBOX_ROUTES: booleanFlag.optional(),
+  EMAIL_VERIFICATION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(3 * 86_400),
+  PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Comma-separated extra origins allowed to call the whole API from a browser (the dashboard's). */
+  DASHBOARD_ORIGINS: z.string().optional(),
+};
