@@ -44,8 +44,12 @@ it('type-checks every code example of the documentation against the SDK', () => 
     codeBlocks(readFileSync(doc, 'utf8')).forEach((block, n) => {
       const ext = EXTENSIONS[block.lang];
       if (!ext) return;
-      const name = `${relative(join(ROOT, 'documentation'), doc).replace(/[/.]/g, '_')}_${n}.${ext}`;
+      // One folder per document, so its blocks can import each other by the file names they declare.
+      const folder = relative(join(ROOT, 'documentation'), doc).replace(/[/.]/g, '_');
+      const declared = /^file (\S+)$/.exec(block.directive ?? '')?.[1];
+      const name = `${folder}/${declared ?? `block_${n}.${ext}`}`;
       const isModule = /^\s*(import|export)\s/m.test(block.code);
+      mkdirSync(join(WORK, folder), { recursive: true });
       writeFileSync(join(WORK, name), isModule ? block.code : `${block.code}\nexport {};\n`);
       written.push(name);
       origin.set(name, `${relative(ROOT, doc)}:${block.line}`);

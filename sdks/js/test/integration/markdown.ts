@@ -1,4 +1,5 @@
-// Fenced code blocks of the documentation, with the `<!-- quickstart: … -->` directive written just above each.
+// Fenced code blocks of the documentation, with the `<!-- quickstart: … -->` or `<!-- example: … -->` directive
+// written just above each (`file name.ts` saves the block under that name so other blocks can import it).
 
 export interface Block {
   lang: string;
@@ -13,7 +14,7 @@ export function codeBlocks(markdown: string): Block[] {
   let directive: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const d = /^<!-- quickstart: (.+?) -->$/.exec(line.trim());
+    const d = /^<!-- (?:quickstart|example): (.+?) -->$/.exec(line.trim());
     if (d) {
       directive = d[1];
       continue;
