@@ -12,6 +12,8 @@ import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from '.
 
 /** A claim outlives the attempt's deadline by this much before another process may take the work. */
 const LEASE_MARGIN_MS = 5_000;
+/** Outbox candidates read per scan, in windows of WEBHOOK_CONCURRENCY. */
+const BACKLOG_WINDOWS = 8;
 
 /** The outbox document with the dispatcher's claim while it sends an event's first attempts. */
 interface OutboxEvent extends StoredEvent {
@@ -57,6 +59,8 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   let stopping = false;
   let running: Promise<void> | null = null;
   let again = false;
+  let wantRetries = true;
+  let backlog: OutboxEvent[] = [];
   let pollTimer: NodeJS.Timeout | undefined;
   let wakeTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -89,8 +93,13 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         dispatchedAt: { $exists: false },
         $or: [{ claimedUntil: { $exists: false } }, { claimedUntil: { $lte: now.toISOString() } }],
       };
-      const candidates = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: free() });
-      if (candidates.length === 0) return;
+      // One sorted scan of the outbox serves several claims; a candidate another process took
+      // meanwhile simply fails the claim's filter.
+      if (backlog.length === 0) {
+        backlog = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: capacity * BACKLOG_WINDOWS });
+        if (backlog.length === 0) return;
+      }
+      const candidates = backlog.splice(0, free());
       const claim = randomUUID();
       const ids = candidates.map((e) => e.id);
       await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil: leaseEnd(now) } });
@@ -103,11 +112,14 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
           .filter((w) => w.appId === event.appId && subscribes(w, event.type))
           .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id) })),
       );
-      // After a crash an event comes back: endpoints whose delivery was written are not sent again.
+      // An event whose earlier claim expired (its process died) may have deliveries written already:
+      // those endpoints are not sent again. Fresh events skip the look-up.
+      const reclaimed = new Set(candidates.filter((e) => e.claim).map((e) => e.id));
+      const recheck = pairs.filter((p) => reclaimed.has(p.event.id)).map((p) => p.id);
       const written =
-        pairs.length === 0
+        recheck.length === 0
           ? new Set<string>()
-          : new Set((await coll.all.deliveries.find({ id: { $in: pairs.map((p) => p.id) } })).map((d) => d.id));
+          : new Set((await coll.all.deliveries.find({ id: { $in: recheck } })).map((d) => d.id));
       const attempts = pairs
         .filter((p) => !written.has(p.id))
         .map((p) => startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }));
@@ -225,7 +237,13 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   async function pass(): Promise<void> {
     try {
-      await claimRetries();
+      // Due retries are looked for on the poll and on retry timers; refills after finished attempts
+      // only take new events, unless the last look left retries behind for want of room.
+      if (wantRetries) {
+        wantRetries = false;
+        await claimRetries();
+        if (free() === 0) wantRetries = true;
+      }
       await claimEvents();
     } catch (err) {
       log.error({ err }, 'webhook dispatcher pass failed; retrying on the next poll');
@@ -257,7 +275,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     }
     if (inMs >= config.WEBHOOK_POLL_INTERVAL_MS) return;
     clearTimeout(wakeTimer);
-    wakeTimer = setTimeout(() => void run(), inMs);
+    wakeTimer = setTimeout(() => {
+      wantRetries = true;
+      void run();
+    }, inMs);
   }
 
   return {
@@ -268,7 +289,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         if (typeof type === 'string' && isEventType(type)) schedule(0);
       });
       const poll = () => {
-        pollTimer = setTimeout(() => void run().finally(() => !stopping && poll()), config.WEBHOOK_POLL_INTERVAL_MS);
+        pollTimer = setTimeout(() => {
+          wantRetries = true;
+          void run().finally(() => !stopping && poll());
+        }, config.WEBHOOK_POLL_INTERVAL_MS);
       };
       poll();
       void run();
@@ -283,7 +307,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       await Promise.all([...batches]);
       await sender.close();
     },
-    poke: () => run(),
+    poke: () => {
+      wantRetries = true;
+      return run();
+    },
   };
 }
 
