@@ -147,8 +147,8 @@ export function createStatusMonitor(opts: {
       };
     },
     start() {
+      // The first probe waits one interval, so services starting beside this one are not reported down.
       if (timer) return;
-      void probe();
       timer = setInterval(() => void probe(), opts.intervalMs);
       timer.unref();
     },

@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# The media edge (RTMP ingest, ffmpeg ladder, HLS delivery). Build from the repository root:
+#   docker build -f deploy/media-edge.Dockerfile -t beamline/media-edge .
+
+# Every workspace manifest is needed for npm ci to accept the lockfile.
+FROM node:20-bookworm-slim AS manifests
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+COPY protocol/package.json protocol/
+COPY core/package.json core/
+COPY control-plane/package.json control-plane/
+COPY realtime/package.json realtime/
+COPY media-edge/package.json media-edge/
+COPY sdks/js/package.json sdks/js/
+COPY dashboard/package.json dashboard/
+COPY all-in-one/package.json all-in-one/
+
+# Runtime dependencies only, plus tsx, which runs the TypeScript sources.
+FROM manifests AS deps
+RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save --omit=dev --no-audit --no-fund tsx@4.23.15 && npm cache clean --force
+COPY protocol protocol
+COPY core core
+COPY media-edge media-edge
+
+FROM node:20-bookworm-slim
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg \
+  && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production HOST=0.0.0.0 HLS_PORT=8000 DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app /app
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
+USER node
+EXPOSE 1935 8000
+# Ready means serving: /readyz answers 503 while the process drains for a stop.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.HLS_PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "media-edge/src/main.ts"]
