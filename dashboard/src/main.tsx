@@ -18,6 +18,8 @@ const Audit = lazy(() => import('./pages/Audit'));
 const Branding = lazy(() => import('./pages/Branding'));
 const Streams = lazy(() => import('./pages/Streams'));
 const StreamDetail = lazy(() => import('./pages/StreamDetail'));
+const Recordings = lazy(() => import('./pages/Recordings'));
+const Profiles = lazy(() => import('./pages/Profiles'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Chat = lazy(() => import('./pages/Chat'));
 const Watch = lazy(() => import('./player/Watch'));
@@ -48,6 +50,8 @@ function App() {
           <Route path="/apps/:appId/branding" element={<Branding />} />
           <Route path="/apps/:appId/streams" element={<Streams />} />
           <Route path="/apps/:appId/streams/:streamId" element={<StreamDetail />} />
+          <Route path="/apps/:appId/recordings" element={<Recordings />} />
+          <Route path="/apps/:appId/profiles" element={<Profiles />} />
           <Route path="/apps/:appId/webhooks" element={<Webhooks />} />
           <Route path="/apps/:appId/chat" element={<Chat />} />
           <Route path="*" element={<NotFound />} />

@@ -1,6 +1,7 @@
 // The branding feature as the control plane registers it: its API, and the dashboard/player page server it brands.
 import type { IndexSpec } from '@beamline/core';
 import type { ControlPlaneDeps } from '../deps';
+import { dashboardApiRoutes } from '../dashboard/routes';
 import { dashboardRoutes } from '../dashboard/serve';
 import type { RouteModule } from '../http/app';
 import { pageBranding } from './page';
@@ -25,6 +26,7 @@ export function brandingModules(
       routes: brandingRoutes(deps, { ...opts, storage: services.storage }),
       tenantCollections: ['branding', 'custom_domains'],
     },
+    { routes: dashboardApiRoutes(deps) },
     {
       routes: dashboardRoutes(deps, {
         distDir: opts.distDir,

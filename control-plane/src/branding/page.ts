@@ -1,6 +1,6 @@
 // What the page server needs from branding: the app of a custom Host or playback id, and the <head> tags.
 import type { Collection, DocumentStore } from '@beamline/core';
-import type { PageBranding } from '../dashboard/serve';
+import { attr, type PageBranding } from '../dashboard/serve';
 import { getBranding, type BrandingServices } from './branding';
 import type { DomainDoc } from './domains';
 import { publicBranding } from './model';
@@ -22,8 +22,6 @@ function cached<T>(load: (key: string) => Promise<T>): (key: string) => Promise<
     return value;
   };
 }
-
-const attr = (s: string) => s.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function pageBranding(store: DocumentStore, s: BrandingServices, now: () => Date): PageBranding {
   const domains: Collection<DomainDoc> = store.collection<DomainDoc>('custom_domains');

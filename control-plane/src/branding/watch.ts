@@ -1,15 +1,9 @@
 // The hosted player page's public API: what a viewer may know about a playback id, and guest chat tokens.
-import {
-  findActiveApiKey,
-  tenantCollection,
-  type Collection,
-  type DocumentStore,
-  type SecretBox,
-} from '@beamline/core';
-import { randomToken, type UserTokenClaims } from '@beamline/protocol';
-import jwt from 'jsonwebtoken';
+import type { Collection, DocumentStore, SecretBox } from '@beamline/core';
+import { randomToken } from '@beamline/protocol';
 import type { ControlPlaneConfig } from '../config';
-import { Conflict, Forbidden, NotFound } from '../errors';
+import { signAppUserToken } from '../dashboard/tokens';
+import { Forbidden, NotFound } from '../errors';
 import type { Repos } from '../repos';
 import { getBranding, type BrandingServices } from './branding';
 import { publicBranding } from './model';
@@ -75,8 +69,7 @@ export async function watchInfo(
 }
 
 /**
- * A chat token for a guest of the hosted player page: role user, a fresh guest id, signed with the app's
- * oldest active API key exactly as a developer's backend would sign one.
+ * A chat token for a guest of the hosted player page: role user, a fresh guest id.
  */
 export async function guestChatToken(
   deps: { config: ControlPlaneConfig; store: DocumentStore; secretBox: SecretBox },
@@ -92,25 +85,21 @@ export async function guestChatToken(
     throw Forbidden('guest_chat_disabled', 'This app does not let guests chat on its player page.');
   const app = await repos.apps.findOne({ id: stream.appId });
   if (!app || app.status !== 'active') throw Forbidden('app_archived', 'This app is archived.');
-  const keys = await tenantCollection(repos.lookup.apiKeys, stream.appId).find(
-    { revokedAt: { $exists: false } },
-    { sort: { createdAt: 1 }, limit: 1 },
-  );
-  const key = keys[0] && (await findActiveApiKey(deps.store, deps.secretBox, keys[0].key, now));
-  if (!key) throw Conflict('chat_unavailable', 'This app has no active API key to sign chat tokens with.');
   const userId = `guest_${randomToken(12)}`;
-  const claims: Omit<UserTokenClaims, 'sub' | 'exp' | 'iat'> = { app: key.key, role: 'user', name };
-  const token = jwt.sign(claims, key.secrets[0]!, {
-    subject: userId,
-    expiresIn: GUEST_TOKEN_TTL_SECONDS,
-    algorithm: 'HS256',
-  });
+  const { token, expiresAt } = await signAppUserToken(
+    deps,
+    repos,
+    stream.appId,
+    { sub: userId, role: 'user', name },
+    GUEST_TOKEN_TTL_SECONDS,
+    now,
+  );
   return {
     token,
     userId,
     name,
     channelId: stream.id,
     realtimeUrl: deps.config.REALTIME_PUBLIC_URL,
-    expiresAt: new Date(now.getTime() + GUEST_TOKEN_TTL_SECONDS * 1000).toISOString(),
+    expiresAt,
   };
 }

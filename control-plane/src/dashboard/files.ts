@@ -60,8 +60,8 @@ export function staticFile(body: Buffer | string, name: string): StaticFile {
   return fileOf(Buffer.from(body), name, false);
 }
 
-/** Reads dist/ once at start-up; the files are small and served from memory. */
-export function loadDashboardFiles(distDir: string): DashboardFiles {
+/** Reads dist/ once at start-up (the files are small and served from memory); `headTags` go into index.html. */
+export function loadDashboardFiles(distDir: string, headTags: string[] = []): DashboardFiles {
   const files = new Map<string, StaticFile>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -74,6 +74,11 @@ export function loadDashboardFiles(distDir: string): DashboardFiles {
     }
   };
   if (existsSync(join(distDir, 'index.html'))) walk(distDir);
+  const index = files.get('/index.html');
+  if (index && headTags.length) {
+    const html = index.body.toString('utf8').replace('</head>', `  ${headTags.join('\n    ')}\n  </head>`);
+    files.set('/index.html', fileOf(Buffer.from(html), 'index.html', false));
+  }
   return {
     built: files.has('/index.html'),
     get: (path) => files.get(path),

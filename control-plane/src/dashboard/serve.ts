@@ -50,13 +50,19 @@ function send(c: Context<HttpEnv>, file: StaticFile, status = 200): Response {
   return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers });
 }
 
+/** Escapes a value for a double-quoted HTML attribute. */
+export const attr = (s: string) => s.replace(/[&"<>]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 function withHead(file: StaticFile, tags: string): StaticFile {
   if (!tags) return file;
   return staticFile(file.body.toString('utf8').replace('</head>', `${tags}\n  </head>`), 'index.html');
 }
 
 export function dashboardRoutes(deps: ControlPlaneDeps, opts: DashboardOptions = {}) {
-  const files: DashboardFiles = loadDashboardFiles(opts.distDir ?? DEFAULT_DIST);
+  // The page learns where realtime lives from the shell itself: no extra round trip before connecting.
+  const files: DashboardFiles = loadDashboardFiles(opts.distDir ?? DEFAULT_DIST, [
+    `<meta name="beamline-realtime-url" content="${attr(deps.config.REALTIME_PUBLIC_URL)}" />`,
+  ]);
   if (!files.built) deps.log.warn('the dashboard is not built; run `npm run build --workspace dashboard`');
   const ownHost = new URL(deps.config.PUBLIC_BASE_URL).hostname.toLowerCase();
   const app = new OpenAPIHono<HttpEnv>();

@@ -20,7 +20,6 @@ async function upload(appId: string, token: string, slot: string, bytes: Uint8Ar
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
   return { status: res.status, body: (await res.json()) as any };
 }
 

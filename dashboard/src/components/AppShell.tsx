@@ -11,6 +11,8 @@ import { ErrorBanner, Spinner } from './ui';
 const APP_NAV = [
   { to: '', label: 'Overview', end: true },
   { to: 'streams', label: 'Streams' },
+  { to: 'recordings', label: 'Recordings' },
+  { to: 'profiles', label: 'Transcoding' },
   { to: 'webhooks', label: 'Webhooks' },
   { to: 'chat', label: 'Chat moderation' },
   { to: 'branding', label: 'Branding' },

@@ -7,7 +7,7 @@ export interface Resource<T> {
   error: string | null;
   loading: boolean;
   reload(): void;
-  setData(update: T | ((prev: T | undefined) => T)): void;
+  setData(update: T | ((prev: T | undefined) => T | undefined)): void;
 }
 
 /** Loads `load()` on mount and whenever `deps` change; keeps the last data while reloading. */

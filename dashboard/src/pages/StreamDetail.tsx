@@ -1,4 +1,260 @@
-// placeholder
+// One stream: encoder settings (RTMP URL, hidden key with copy and reset), OBS steps, playback URLs, a live preview
+// and viewer count that follow realtime events, and its recordings.
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api } from '../api/client';
+import { LiveIndicator, useAppEvents } from '../api/realtime';
+import type { Page, Recording, Stream } from '../api/types';
+import { roleAtLeast, useCurrentApp } from '../components/currentApp';
+import { formatBytes, formatDate, formatDuration, useAction, useResource } from '../components/hooks';
+import { ConfirmDialog, CopyField, ErrorBanner, Notice, PageHeader, Spinner, StatusBadge } from '../components/ui';
+import { HlsPlayer } from '../player/HlsPlayer';
+import { applyStreamEvent } from './streamEvents';
+
 export default function StreamDetail() {
-  return null;
+  const { appId, streamId } = useParams() as { appId: string; streamId: string };
+  const { app } = useCurrentApp();
+  const navigate = useNavigate();
+  const stream = useResource(
+    (signal) => api<Stream>(`/v1/apps/${appId}/streams/${streamId}`, { signal }),
+    [appId, streamId],
+  );
+  const live = useAppEvents(
+    appId,
+    (e) => {
+      if (e.type === 'stream.updated') return stream.reload();
+      stream.setData((prev) => prev && applyStreamEvent(prev, e));
+    },
+    streamId,
+  );
+  const [confirm, setConfirm] = useState<'reset' | 'delete' | null>(null);
+  const reset = useAction(() => api<Stream>(`/v1/apps/${appId}/streams/${streamId}/reset-key`, { method: 'POST' }));
+  const toggle = useAction((enable: boolean) =>
+    api<Stream>(`/v1/apps/${appId}/streams/${streamId}/${enable ? 'enable' : 'disable'}`, { method: 'POST' }),
+  );
+  const remove = useAction(async () => {
+    await api(`/v1/apps/${appId}/streams/${streamId}`, { method: 'DELETE' });
+    return true;
+  });
+  const s = stream.data;
+  if (stream.error && !s) return <ErrorBanner message={stream.error} onRetry={stream.reload} />;
+  if (!s) return <Spinner />;
+  const canWrite = roleAtLeast(app, 'editor');
+  const isLive = s.status === 'live';
+
+  return (
+    <div className="page">
+      <p className="breadcrumb">
+        <Link to={`/apps/${appId}/streams`}>Streams</Link> /
+      </p>
+      <PageHeader
+        title={s.name}
+        subtitle={
+          <span className="row">
+            <span data-testid="stream-status">
+              <StatusBadge status={s.status} />
+            </span>
+            <LiveIndicator state={live.state} error={live.error} />
+          </span>
+        }
+        actions={
+          <>
+            <a className="btn" href={`/watch/${s.playbackId}`} target="_blank" rel="noreferrer">
+              Open player page
+            </a>
+            {canWrite && (
+              <button
+                type="button"
+                className="btn"
+                disabled={toggle.busy}
+                onClick={async () => {
+                  const updated = await toggle.run(!s.enabled);
+                  if (updated) stream.setData(updated);
+                }}
+              >
+                {s.enabled ? 'Disable' : 'Enable'}
+              </button>
+            )}
+            {canWrite && (
+              <button type="button" className="btn btn-danger" onClick={() => setConfirm('delete')}>
+                Delete
+              </button>
+            )}
+          </>
+        }
+      />
+      <ErrorBanner message={toggle.error} />
+      {!s.enabled && <Notice kind="warning">Publishing is refused while this stream is disabled.</Notice>}
+
+      <div className="grid-2">
+        <div className="stack">
+          <section className="card stack">
+            <h2>Connect your encoder</h2>
+            <CopyField label="RTMP server URL" value={s.rtmpUrl} testId="rtmp-url" />
+            <CopyField label="Stream key" value={s.streamKey} secret testId="stream-key" />
+            <p className="hint">Anyone with the stream key can broadcast here. Reset it if it leaks.</p>
+            {canWrite && (
+              <div>
+                <button type="button" className="btn btn-small" onClick={() => setConfirm('reset')}>
+                  Reset stream key
+                </button>
+              </div>
+            )}
+          </section>
+          <section className="card">
+            <h2>Go live from OBS</h2>
+            <ol className="steps">
+              <li>
+                In OBS, open <strong>Settings → Stream</strong>.
+              </li>
+              <li>
+                Set <strong>Service</strong> to <em>Custom…</em>.
+              </li>
+              <li>
+                Paste the <strong>RTMP server URL</strong> into <em>Server</em> and the <strong>stream key</strong> into{' '}
+                <em>Stream Key</em>.
+              </li>
+              <li>
+                Under <strong>Output</strong>, use a keyframe interval of 2 s (x264: “Keyframe Interval” = 2).
+              </li>
+              <li>
+                Click <strong>Start Streaming</strong>. This page turns <em>live</em> within seconds.
+              </li>
+            </ol>
+            <p className="hint">Or test from a terminal:</p>
+            <pre className="code">{`ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=30 -f lavfi -i sine \\
+  -c:v libx264 -g 60 -c:a aac -f flv "${s.rtmpUrl}/<stream key>"`}</pre>
+          </section>
+          <section className="card stack">
+            <h2>Playback</h2>
+            <CopyField label="HLS URL" value={s.hlsUrl} testId="hls-url" />
+            <p className="hint">
+              {s.playbackPolicy === 'signed'
+                ? 'Signed playback: add ?token= with a playback token your backend mints.'
+                : 'Public playback: anyone with this URL can watch.'}{' '}
+              Latency mode: {s.latencyMode}. Profile: <span className="mono">{s.profileId}</span>.
+            </p>
+          </section>
+        </div>
+        <div className="stack">
+          <section className="card stack">
+            <div className="row-between">
+              <h2>Preview</h2>
+              <span className="stat-inline" data-testid="viewer-count">
+                <strong>{isLive ? s.viewers : 0}</strong> watching
+              </span>
+            </div>
+            {isLive ? (
+              <Preview appId={appId} stream={s} />
+            ) : (
+              <div className="video-frame">
+                <div className="video-overlay">
+                  {s.status === 'disconnected'
+                    ? 'The encoder disconnected; waiting for it to come back…'
+                    : 'Offline. Start streaming from your encoder and the preview appears here.'}
+                </div>
+              </div>
+            )}
+            {s.ingest && isLive && (
+              <p className="muted small">
+                Ingest: {s.ingest.width}×{s.ingest.height} {s.ingest.fps ? `@ ${s.ingest.fps} fps` : ''}{' '}
+                {s.ingest.videoCodec} / {s.ingest.audioCodec}
+                {s.ingest.bitrateKbps ? ` · ${s.ingest.bitrateKbps} kbps` : ''}
+              </p>
+            )}
+            <p className="muted small">
+              {isLive && s.liveStartedAt
+                ? `Live since ${formatDate(s.liveStartedAt)}`
+                : s.lastEndedAt
+                  ? `Last live session ended ${formatDate(s.lastEndedAt)}`
+                  : 'Never live yet.'}
+            </p>
+          </section>
+          <StreamRecordings appId={appId} streamId={streamId} />
+        </div>
+      </div>
+
+      <ConfirmDialog
+        open={confirm === 'reset'}
+        title="Reset the stream key?"
+        confirmLabel="Reset key"
+        busy={reset.busy}
+        error={reset.error}
+        onClose={() => setConfirm(null)}
+        onConfirm={async () => {
+          const updated = await reset.run();
+          if (updated) {
+            stream.setData(updated);
+            setConfirm(null);
+          }
+        }}
+      >
+        <p>The current key stops working at once{isLive ? ' and the live session is cut' : ''}. Update your encoder.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirm === 'delete'}
+        title="Delete this stream?"
+        confirmLabel="Delete stream"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setConfirm(null)}
+        onConfirm={async () => {
+          if (await remove.run()) navigate(`/apps/${appId}/streams`, { replace: true });
+        }}
+      >
+        <p>
+          <strong>{s.name}</strong> and its key are deleted; its player page stops working.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+/** The live preview: public streams play their HLS URL; signed ones get a short playback token first. */
+function Preview({ appId, stream }: { appId: string; stream: Stream }) {
+  const url = useResource(
+    async (signal) =>
+      stream.playbackPolicy === 'public'
+        ? stream.hlsUrl
+        : (
+            await api<{ url: string }>(`/v1/apps/${appId}/streams/${stream.id}/playback-tokens`, {
+              method: 'POST',
+              body: { ttlSeconds: 3600, viewerId: 'dashboard-preview' },
+              signal,
+            })
+          ).url,
+    [appId, stream.id, stream.playbackPolicy, stream.liveStartedAt],
+  );
+  if (url.error) return <ErrorBanner message={url.error} onRetry={url.reload} />;
+  return <HlsPlayer src={url.data ?? null} live />;
+}
+
+function StreamRecordings({ appId, streamId }: { appId: string; streamId: string }) {
+  const recordings = useResource(
+    (signal) => api<Page<Recording>>(`/v1/apps/${appId}/recordings`, { signal, query: { streamId, limit: 10 } }),
+    [appId, streamId],
+  );
+  return (
+    <section className="card stack">
+      <div className="row-between">
+        <h2>Recordings</h2>
+        <Link to={`/apps/${appId}/recordings?streamId=${streamId}`}>All recordings</Link>
+      </div>
+      <ErrorBanner message={recordings.error} onRetry={recordings.reload} />
+      {recordings.data?.data.length === 0 && (
+        <p className="muted">Each live session of a recorded stream appears here when it ends.</p>
+      )}
+      <ul className="list">
+        {recordings.data?.data.map((r) => (
+          <li key={r.id} className="row-between">
+            <span>
+              {formatDate(r.startedAt)} · {r.durationSeconds != null ? formatDuration(r.durationSeconds) : '—'} ·{' '}
+              {r.sizeBytes != null ? formatBytes(r.sizeBytes) : '—'}
+            </span>
+            <StatusBadge status={r.status} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }

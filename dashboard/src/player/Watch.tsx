@@ -1,4 +1,290 @@
-// placeholder
-export default function Watch(_: { embed?: boolean }) {
-  return null;
+// The viewer's page: the stream in hls.js with a quality menu, live/offline state, viewer count, chat beside the
+// video with reactions floating over it, all in the app's branding. Works on a phone.
+import type { EventEnvelope } from '@beamline/protocol';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
+import { api } from '../api/client';
+import type { WatchInfo } from '../api/types';
+import { formatDuration, useResource } from '../components/hooks';
+import { ErrorBanner, Spinner } from '../components/ui';
+import { BrandedFrame, Watermark } from './BrandedFrame';
+import type { HlsPlayerHandle, Quality } from './HlsPlayer';
+import { useGuestChat } from './useGuestChat';
+import './watch.css';
+
+// The video engine loads only once there is something to play.
+const HlsPlayer = lazy(() => import('./HlsPlayer').then((m) => ({ default: m.HlsPlayer })));
+
+/** Reactions travel as names (the realtime contract); each shows as its emoji. */
+export const REACTIONS: Record<string, string> = { heart: '❤️', fire: '🔥', clap: '👏', laugh: '😂', party: '🎉' };
+
+export default function Watch({ embed }: { embed?: boolean }) {
+  const { playbackId } = useParams() as { playbackId: string };
+  const [search] = useSearchParams();
+  const token = search.get('token');
+  const info = useResource((signal) => api<WatchInfo>(`/v1/watch/${playbackId}`, { signal }), [playbackId]);
+  const [status, setStatus] = useState<WatchInfo['stream']['status'] | null>(null);
+  const [viewers, setViewers] = useState<number | null>(null);
+  const [liveSince, setLiveSince] = useState<string | null>(null);
+  const data = info.data;
+
+  useEffect(() => {
+    if (!data) return;
+    setStatus(data.stream.status);
+    setViewers(data.stream.viewers);
+    setLiveSince(data.stream.liveStartedAt);
+    document.title = data.stream.name;
+    if (data.branding.faviconUrl) {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]') ?? document.createElement('link');
+      link.rel = 'icon';
+      link.href = data.branding.faviconUrl;
+      document.head.appendChild(link);
+    }
+  }, [data]);
+
+  if (info.error && !data) {
+    return (
+      <div className="watch-error">
+        <ErrorBanner message={info.error} onRetry={info.reload} />
+      </div>
+    );
+  }
+  if (!data || !status) return <Spinner />;
+  const src = status === 'live' ? data.stream.hlsUrl + (token ? `?token=${encodeURIComponent(token)}` : '') : null;
+
+  return (
+    <WatchBody
+      info={data}
+      embed={!!embed}
+      src={src}
+      status={status}
+      viewers={viewers ?? 0}
+      liveSince={liveSince}
+      onEvent={(e) => {
+        const d = e.data as { streamId?: string; viewers?: number; startedAt?: string };
+        if (d.streamId !== data.stream.id) return;
+        if (e.type === 'stream.live') {
+          setStatus('live');
+          setLiveSince(d.startedAt ?? e.createdAt);
+        } else if (e.type === 'stream.offline') {
+          setStatus('offline');
+          setViewers(0);
+        } else if (e.type === 'viewer.count.update' && typeof d.viewers === 'number') {
+          setViewers(d.viewers);
+        }
+      }}
+    />
+  );
+}
+
+function WatchBody({
+  info,
+  embed,
+  src,
+  status,
+  viewers,
+  liveSince,
+  onEvent,
+}: {
+  info: WatchInfo;
+  embed: boolean;
+  src: string | null;
+  status: WatchInfo['stream']['status'];
+  viewers: number;
+  liveSince: string | null;
+  onEvent(e: EventEnvelope): void;
+}) {
+  const player = useRef<HlsPlayerHandle>(null);
+  const [qualities, setQualities] = useState<Quality[]>([]);
+  const [quality, setQuality] = useState(-1);
+  const [fatal, setFatal] = useState<string | null>(null);
+  const chat = useGuestChat({
+    playbackId: info.stream.playbackId,
+    streamId: info.stream.id,
+    enabled: info.chat.guestAccess,
+    onStreamEvent: onEvent,
+  });
+  const live = status === 'live';
+
+  return (
+    <BrandedFrame
+      branding={info.branding}
+      className={embed ? 'watch-embed' : ''}
+      title={info.stream.name}
+      status={
+        <div className="watch-status">
+          <span className={live ? 'pill pill-live' : 'pill'} data-testid="watch-status">
+            {live ? 'LIVE' : status === 'disabled' ? 'Unavailable' : 'Offline'}
+          </span>
+          {live && (
+            <span className="watch-viewers" data-testid="watch-viewers">
+              {viewers} watching
+            </span>
+          )}
+          {live && liveSince && <LiveClock since={liveSince} />}
+        </div>
+      }
+    >
+      <div className="watch-layout">
+        <div className="watch-stage">
+          <div className="stage-frame" data-hls-fatal={fatal ?? undefined}>
+            {src ? (
+              <Suspense fallback={<div className="video-frame" />}>
+                <HlsPlayer
+                  ref={player}
+                  src={src}
+                  live
+                  onQualities={(q, current) => {
+                    setQualities(q);
+                    setQuality(current);
+                  }}
+                  onFatalError={setFatal}
+                />
+              </Suspense>
+            ) : (
+              <div className="video-frame">
+                <div className="video-overlay offline">
+                  <div>
+                    <strong>{status === 'disabled' ? 'This stream is unavailable.' : 'The stream is offline.'}</strong>
+                    <p>It starts here by itself when the broadcast begins.</p>
+                  </div>
+                </div>
+              </div>
+            )}
+            <Watermark branding={info.branding} />
+            <div className="reactions-layer" aria-hidden="true">
+              {chat.reactions.map((r) => (
+                <span key={r.id} className="floating-reaction" style={{ left: `${r.left}%` }} data-reaction={r.type}>
+                  {REACTIONS[r.type] ?? '✨'}
+                </span>
+              ))}
+            </div>
+          </div>
+          <div className="stage-controls">
+            {qualities.length > 1 && (
+              <label className="quality">
+                Quality
+                <select
+                  value={quality}
+                  onChange={(e) => {
+                    const index = Number(e.target.value);
+                    setQuality(index);
+                    player.current?.setQuality(index);
+                  }}
+                >
+                  {qualities.map((q) => (
+                    <option key={q.index} value={q.index}>
+                      {q.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            {info.chat.guestAccess && (
+              <div className="reaction-buttons" role="group" aria-label="Send a reaction">
+                {Object.entries(REACTIONS).map(([type, emoji]) => (
+                  <button key={type} type="button" onClick={() => void chat.react(type)} aria-label={`React ${type}`}>
+                    {emoji}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+        </div>
+        {info.chat.guestAccess && <ChatPanel chat={chat} />}
+      </div>
+    </BrandedFrame>
+  );
+}
+
+function LiveClock({ since }: { since: string }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return <span className="watch-clock">{formatDuration((now - new Date(since).getTime()) / 1000)}</span>;
+}
+
+function ChatPanel({ chat }: { chat: ReturnType<typeof useGuestChat> }) {
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [editingName, setEditingName] = useState(false);
+  const [draftName, setDraftName] = useState(chat.name);
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [chat.messages.length]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const value = text.trim();
+    if (!value || sending) return;
+    setSending(true);
+    setSendError(null);
+    try {
+      await chat.send(value);
+      setText('');
+    } catch (err) {
+      setSendError((err as Error).message);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <aside className="watch-chat" aria-label="Chat">
+      <div className="chat-head">
+        <strong>Chat</strong>
+        {editingName ? (
+          <form
+            className="name-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (draftName.trim()) chat.rename(draftName.trim().slice(0, 40));
+              setEditingName(false);
+            }}
+          >
+            <input
+              aria-label="Your name"
+              value={draftName}
+              maxLength={40}
+              autoFocus
+              onChange={(e) => setDraftName(e.target.value)}
+            />
+            <button type="submit">Save</button>
+          </form>
+        ) : (
+          <button type="button" className="link-btn" onClick={() => setEditingName(true)}>
+            {chat.name}
+          </button>
+        )}
+      </div>
+      {chat.error && <p className="chat-error">{chat.error}</p>}
+      <ol className="chat-messages" ref={list} aria-live="polite" data-testid="chat-messages">
+        {chat.messages.length === 0 && <li className="chat-empty">No messages yet. Say hello!</li>}
+        {chat.messages.map((m) => (
+          <li key={m.id} data-message-id={m.id} className={m.userId === chat.me ? 'mine' : ''}>
+            <span className="chat-author">{m.userName ?? m.userId}</span> <span className="chat-text">{m.text}</span>
+          </li>
+        ))}
+      </ol>
+      <form className="chat-input" onSubmit={submit}>
+        <input
+          aria-label="Message"
+          placeholder={chat.state === 'connected' ? 'Send a message' : 'Connecting to chat…'}
+          maxLength={500}
+          value={text}
+          disabled={chat.state === 'closed'}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" disabled={sending || chat.state !== 'connected' || !text.trim()}>
+          Send
+        </button>
+      </form>
+      {sendError && <p className="chat-error">{sendError}</p>}
+    </aside>
+  );
 }
