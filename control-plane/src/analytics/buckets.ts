@@ -76,18 +76,21 @@ export async function writeBuckets(store: DocumentStore, writes: BucketWrite[]):
       for (const [k, v] of Object.entries(w.peaks ?? {})) entry.peaks[k] = Math.max(entry.peaks[k] ?? 0, v ?? 0);
     }
   }
-  for (const { doc, sums, peaks } of merged.values()) {
-    const scoped = tenantCollection(coll, doc.appId);
-    const { appId: _appId, ...fresh } = doc;
-    await scoped.upsert({ id: doc.id }, { inc: sums }, { ...fresh, ...sums, ...peaks });
-    // A peak only ever rises: the filter makes the write a no-op when the stored peak is higher.
-    for (const [field, value] of Object.entries(peaks))
-      if (value > 0)
-        await scoped.updateOne(
-          { id: doc.id, $or: [{ [field]: { $lt: value } }, { [field]: { $exists: false } }] },
-          { set: { [field]: value } },
-        );
-  }
+  // Different buckets are independent writes: sent together, the store queues them in one go.
+  await Promise.all(
+    [...merged.values()].map(async ({ doc, sums, peaks }) => {
+      const scoped = tenantCollection(coll, doc.appId);
+      const { appId: _appId, ...fresh } = doc;
+      const after = await scoped.upsert({ id: doc.id }, { inc: sums }, { ...fresh, ...sums, ...peaks });
+      // A peak only ever rises: the filter makes the write a no-op when the stored peak is higher.
+      for (const [field, value] of Object.entries(peaks))
+        if (value > (after[field as PeakField] ?? 0))
+          await scoped.updateOne(
+            { id: doc.id, $or: [{ [field]: { $lt: value } }, { [field]: { $exists: false } }] },
+            { set: { [field]: value } },
+          );
+    }),
+  );
 }
 
 /** The buckets of an app (or one scope) at a resolution that start from `from`'s bucket up to `to`. */

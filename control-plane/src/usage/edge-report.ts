@@ -70,6 +70,6 @@ export async function applyEdgeReport(
     );
   }
   for (const [appId, viewers] of appViewers) writes.push({ appId, scope: 'app', at, peaks: { peakViewers: viewers } });
-  await writeBuckets(store, writes);
-  return { fresh: true, totals: await addToMeters(store, increments, now) };
+  const [, totals] = await Promise.all([writeBuckets(store, writes), addToMeters(store, increments, now)]);
+  return { fresh: true, totals };
 }

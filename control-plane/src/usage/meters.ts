@@ -82,15 +82,17 @@ export async function addToMeters(
   }
   const totals = new Map<string, number>();
   const updatedAt = now.toISOString();
-  for (const [id, inc] of summed) {
-    const period = id.slice(id.lastIndexOf(':') + 1);
-    const doc = await meters.upsert(
-      { id },
-      { inc: { value: inc.amount }, set: { updatedAt } },
-      { id, appId: inc.appId, meter: inc.meter, period, value: inc.amount, updatedAt },
-    );
-    if (period.length === 7) totals.set(`${inc.appId}:${inc.meter}:${period}`, doc.value);
-  }
+  await Promise.all(
+    [...summed].map(async ([id, inc]) => {
+      const period = id.slice(id.lastIndexOf(':') + 1);
+      const doc = await meters.upsert(
+        { id },
+        { inc: { value: inc.amount }, set: { updatedAt } },
+        { id, appId: inc.appId, meter: inc.meter, period, value: inc.amount, updatedAt },
+      );
+      if (period.length === 7) totals.set(`${inc.appId}:${inc.meter}:${period}`, doc.value);
+    }),
+  );
   return totals;
 }
 

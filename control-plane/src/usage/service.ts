@@ -64,24 +64,26 @@ export class UsageService {
 
   /** Writes buffered counts now (also what the flush timer does). */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        const now = this.deps.clock.now();
-        const totals = await this.counters.flush(this.deps.store, now);
-        if (totals.size) await checkSoftLimits(this.deps, this.plans, totals, now);
-      } catch (err) {
-        this.deps.log.warn({ err }, 'usage flush failed; retrying with the next one');
-      } finally {
-        this.flushing = null;
-      }
-    })();
+    this.flushing ??= this.flushCounts().finally(() => {
+      this.flushing = null;
+    });
     return this.flushing;
+  }
+
+  private async flushCounts(): Promise<void> {
+    try {
+      const now = this.deps.clock.now();
+      const totals = await this.counters.flush(this.deps.store, now);
+      if (totals.size) await checkSoftLimits(this.deps, this.plans, totals, now);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'usage flush failed; retrying with the next one');
+    }
   }
 
   async issue(appId: string, period: string): Promise<{ invoice: InvoiceDoc; created: boolean }> {
     const now = this.deps.clock.now();
     const result = await issueInvoice(this.deps.store, appId, period, await this.plans.planOf(appId), now);
-    if (result.created && this.payments) await this.sync(result.invoice);
+    if (result.created && this.payments) return { invoice: await this.sync(result.invoice), created: true };
     return result;
   }
 

@@ -110,18 +110,20 @@ export class UsageReporter {
   }
 
   private send(): Promise<void> {
-    this.sending ??= (async () => {
-      try {
-        while (this.queue.length) {
-          await this.cp.usage(this.queue[0]!);
-          this.queue.shift();
-        }
-      } catch (err) {
-        this.log.warn({ err, pending: this.queue.length }, 'usage report failed; it is sent again with the next one');
-      } finally {
-        this.sending = null;
-      }
-    })();
+    this.sending ??= this.sendQueued().finally(() => {
+      this.sending = null;
+    });
     return this.sending;
+  }
+
+  private async sendQueued(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        await this.cp.usage(this.queue[0]!);
+        this.queue.shift();
+      }
+    } catch (err) {
+      this.log.warn({ err, pending: this.queue.length }, 'usage report failed; it is sent again with the next one');
+    }
   }
 }
