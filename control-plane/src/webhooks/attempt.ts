@@ -46,3 +46,28 @@ export function applyAttempt(
     ...(done ? { completedAt: at.toISOString() } : {}),
   };
 }
+
+/** A delivery of one event to one endpoint, before its first attempt. */
+export function newDelivery(
+  event: { id: string; appId: string; type: string },
+  webhookId: string,
+  id: string,
+  payload: string,
+  now: string,
+): DeliveryDoc {
+  return {
+    id,
+    appId: event.appId,
+    webhookId,
+    eventId: event.id,
+    eventType: event.type,
+    payload,
+    status: 'pending',
+    roundAttempts: 0,
+    attemptCount: 0,
+    attempts: [],
+    availableAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

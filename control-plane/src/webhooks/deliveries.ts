@@ -4,7 +4,7 @@ import { newId, type EventEnvelope } from '@beamline/protocol';
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { paginate } from '../http/pagination';
-import { applyAttempt } from './attempt';
+import { applyAttempt, judgeAttempt, newDelivery } from './attempt';
 import { findWebhook, signingSecrets } from './endpoints';
 import { createSender } from './sender';
 import type { DestinationPolicy } from './destination';
@@ -121,28 +121,13 @@ export async function sendTestEvent(
   } finally {
     await sender.close();
   }
-  const ok = result.status !== null && result.status >= 200 && result.status < 300;
-  const base: DeliveryDoc = {
-    id: newId('delivery'),
-    appId: ctx.appId,
-    webhookId,
-    eventId: event.id,
-    eventType: event.type,
-    payload,
-    status: 'pending',
-    roundAttempts: 0,
-    attemptCount: 0,
-    attempts: [],
-    availableAt: now.toISOString(),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    test: true,
-  };
-  const outcome = ok ? 'succeeded' : 'failed';
-  const doc = { ...base, ...applyAttempt(base, result, { outcome, retryInMs: null }, ctx.clock.now()) };
+  // A test is sent once: with an empty schedule the verdict is succeeded or failed, never retry.
+  const verdict = judgeAttempt(result, 1, []);
+  const base = { ...newDelivery(event, webhookId, newId('delivery'), payload, now.toISOString()), test: true };
+  const doc = { ...base, ...applyAttempt(base, result, verdict, ctx.clock.now()) };
   await webhookCollections(ctx.store).forApp(ctx.appId).deliveries.insert(doc);
   return {
-    ok,
+    ok: verdict.outcome === 'succeeded',
     status: result.status,
     latencyMs: result.latencyMs,
     error: result.error,

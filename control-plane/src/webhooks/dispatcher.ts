@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DuplicateKeyError, EVENTS_TOPIC, type StoredEvent } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
-import { applyAttempt, judgeAttempt, type AttemptVerdict } from './attempt';
+import { applyAttempt, judgeAttempt, newDelivery, type AttemptVerdict } from './attempt';
 import { signingSecrets, subscribes } from './endpoints';
 import { createSender, type Sender } from './sender';
 import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from './store';
@@ -311,23 +311,5 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       wantRetries = true;
       return run();
     },
-  };
-}
-
-function newDelivery(event: StoredEvent, webhookId: string, id: string, payload: string, now: string): DeliveryDoc {
-  return {
-    id,
-    appId: event.appId,
-    webhookId,
-    eventId: event.id,
-    eventType: event.type,
-    payload,
-    status: 'pending',
-    roundAttempts: 0,
-    attemptCount: 0,
-    attempts: [],
-    availableAt: now,
-    createdAt: now,
-    updatedAt: now,
   };
 }
