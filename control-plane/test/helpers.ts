@@ -9,6 +9,9 @@ export interface TestControlPlane {
   cp: ControlPlane;
   api: ApiClient;
   store: EmbeddedStore;
+  bus: InProcessBus;
+  box: SecretBox;
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export async function buildTestControlPlane(
   });
   const store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
+  const box = new SecretBox(Buffer.from(config.MASTER_KEY, 'hex'));
   const cp = await createControlPlane({
     config,
     store,
@@ -35,11 +39,14 @@ export async function buildTestControlPlane(
     events: createEventPublisher({ store, bus }),
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
-    secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+    secretBox: box,
   });
   return {
     cp,
     store,
+    bus,
+    box,
+    dataDir: dir.path,
     api: new ApiClient((path, init) => cp.http.app.request(path, init)),
     close: async () => {
       await cp.close();
