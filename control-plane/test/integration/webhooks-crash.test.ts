@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
 import { spawnPlatform, startTestPlatform, testEnv, type PlatformProcess } from '../../../all-in-one/test/harness';
-import { apiClient, newDeveloperApp, startReceiver, type Receiver } from './webhooks-support';
+import { apiClient, newDeveloperApp, sleep, startReceiver, type Receiver } from './webhooks-support';
 
 const EVENTS = 500;
 let receiver: Receiver | undefined;
@@ -79,5 +79,40 @@ describe('kill -9 while delivering', () => {
     );
     expect(failed.body.data).toEqual([]);
     await child.kill('SIGTERM');
+  });
+
+  it('a graceful stop lets the attempt in flight finish and records it; a restart does not send it again', async () => {
+    const slow = await startReceiver(() => ({ status: 200, delayMs: 1_500 }));
+    try {
+      const env = await testEnv({ WEBHOOK_POLL_INTERVAL_MS: '100' });
+      const first = await startTestPlatform(env);
+      const api = apiClient(first.urls.api);
+      const { token, appId } = await newDeveloperApp(api);
+      const hook = await api.call('POST', `/v1/apps/${appId}/webhooks`, {
+        token,
+        body: { url: slow.url, events: ['*'] },
+      });
+      const event = await first.controlPlane.events.publish(appId, 'stream.deleted', { streamId: 'str_x' });
+      await waitFor(() => slow.received.length === 1, { what: 'the attempt to be in flight' });
+      const stopping = Date.now();
+      await first.stop();
+      expect(Date.now() - stopping).toBeGreaterThanOrEqual(1_000); // it waited for the receiver's answer
+
+      const second = await startTestPlatform(env);
+      try {
+        const log = await apiClient(second.urls.api).call(
+          'GET',
+          `/v1/apps/${appId}/webhooks/${hook.body.id}/deliveries`,
+          { token },
+        );
+        expect(log.body.data).toMatchObject([{ eventId: event.id, status: 'succeeded', attemptCount: 1 }]);
+        await sleep(1_000);
+        expect(slow.received).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await slow.close();
+    }
   });
 });
