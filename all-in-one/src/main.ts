@@ -13,6 +13,13 @@ async function main() {
     `  Dashboard      ${platform.urls.dashboard}`,
     `  REST API       ${platform.urls.api}/v1`,
     `  API reference  ${platform.urls.docs}`,
+    ...(platform.urls.realtime
+      ? [`  Realtime       ${platform.urls.realtime}  (Socket.IO: chat and live events)`]
+      : []),
+    ...(platform.urls.rtmp
+      ? [`  RTMP ingest    ${platform.urls.rtmp}  (OBS server URL; the stream key comes from the dashboard)`]
+      : []),
+    ...(platform.urls.hls ? [`  HLS playback   ${platform.urls.hls}/hls/{playbackId}/master.m3u8`] : []),
     ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`] : []),
     '',
   ];
