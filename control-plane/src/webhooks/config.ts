@@ -11,7 +11,12 @@ export const webhookEnv = {
     .transform((v) =>
       v
         .split(',')
-        .map((s) => s.trim().toLowerCase())
+        .map((s) =>
+          s
+            .trim()
+            .toLowerCase()
+            .replace(/^\[(.*)\]$/, '$1'),
+        )
         .filter(Boolean),
     ),
   /** Waits between attempts ("5s,30s,2m"): n waits make n + 1 attempts. */
