@@ -11,6 +11,7 @@ let now = new Date('2026-10-15T12:00:00.000Z');
 let cp: ControlPlane;
 let api: ApiClient;
 let store: EmbeddedStore;
+let publisher: ReturnType<typeof createEventPublisher>;
 let dir: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
@@ -23,21 +24,24 @@ beforeAll(async () => {
     MASTER_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     USAGE_JOBS: 'false',
+    USAGE_FLUSH_MS: '100',
     PLANS_JSON: JSON.stringify({ free: { limits: { apiRequestsPerMinute: 40 } } }),
   });
   store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const clock = { now: () => now };
+  publisher = createEventPublisher({ store, bus, now: clock.now });
   cp = await createControlPlane({
     config,
     store,
     bus,
-    events: createEventPublisher({ store, bus, now: clock.now }),
+    events: publisher,
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
     secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
   });
   api = new ApiClient((path, init) => cp.http.app.request(path, init));
+  await cp.listen(0, '127.0.0.1'); // starts the usage service: bus counts and periodic flushes
 });
 afterAll(async () => {
   await cp.close();
@@ -106,6 +110,42 @@ describe('meters from edge reports', () => {
     const missing = await api.call('GET', v1('/analytics/streams/str_nope/timeline'), { auth });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('stream_not_found');
+  });
+});
+
+describe('chat and API counts', () => {
+  it('counts chat messages, monthly chat users, reactions and joins from the bus, and API calls by status class', async () => {
+    const { app, auth, v1 } = await newApp();
+    const message = (id: string, userId: string) => ({
+      channelId: 'chn_1',
+      message: { id, channelId: 'chn_1', userId, text: 'hi', createdAt: now.toISOString() },
+    });
+    await publisher.publish(app.appId, 'chat.message.new', message('msg_1', 'u1'));
+    await publisher.publish(app.appId, 'chat.message.new', message('msg_2', 'u2'));
+    await publisher.publish(app.appId, 'chat.message.new', message('msg_3', 'u1'));
+    await publisher.broadcast(app.appId, 'reaction.sent', { channelId: 'chn_1', userId: 'u3', type: 'like' });
+    await publisher.broadcast(app.appId, 'presence.changed', {
+      channelId: 'chn_1',
+      userId: 'u4',
+      online: true,
+      members: [{ userId: 'u1' }, { userId: 'u2' }, { userId: 'u4' }],
+    });
+    expect((await api.call('GET', v1('/streams/str_nope'), { auth })).status).toBe(404);
+    await cp.http.app.request('/healthz'); // no app: not counted
+    const meters = async () => {
+      const usage = (await api.call('GET', v1('/usage'), { auth })).body;
+      return Object.fromEntries(usage.meters.map((m: { meter: string; value: number }) => [m.meter, m.value]));
+    };
+    await new Promise((r) => setTimeout(r, 400));
+    const m = await meters();
+    expect(m.chat_messages).toBe(3);
+    expect(m.chat_mau).toBe(4);
+    expect(m.api_calls).toBe(2); // creating the stream, the 404; not the sign-up or creating the app (no app yet)
+    const tl = (await api.call('GET', v1('/analytics/timeline?range=24h'), { auth })).body;
+    const sum = (f: string) => tl.points.reduce((n: number, p: Record<string, number>) => n + p[f]!, 0);
+    expect([sum('messages'), sum('reactions'), sum('chatJoins')]).toEqual([3, 1, 1]);
+    expect(sum('api4xx')).toBe(1);
+    expect(sum('apiCalls')).toBe(m.api_calls);
   });
 });
 
