@@ -42,13 +42,12 @@ console.log('|---|---|---|---|---|');
 for (const count of COUNTS) {
   const bare = await sample('bare', count);
   const ours = await sample('ours', count);
+  const kb = (n: number) => fmt(n / 1024);
+  const cell = (x: Sample | string) => (typeof x === 'string' ? x : `${kb(x.perConnRss)} / ${kb(x.perConnHeap)}`);
   if (typeof bare === 'string' || typeof ours === 'string') {
-    console.log(
-      `| ${count} | ${typeof bare === 'string' ? bare : 'ok'} | ${typeof ours === 'string' ? ours : 'ok'} | | |`,
-    );
+    console.log(`| ${count} | ${cell(bare)} | ${cell(ours)} | | |`);
     continue;
   }
-  const kb = (n: number) => fmt(n / 1024);
   console.log(
     `| ${count} | ${kb(bare.perConnRss)} / ${kb(bare.perConnHeap)} | ${kb(ours.perConnRss)} / ${kb(ours.perConnHeap)} | ` +
       `${fmt(ours.perConnRss / bare.perConnRss, 2)} / ${fmt(ours.perConnHeap / bare.perConnHeap, 2)} | ${fmt(bare.seconds)} s / ${fmt(ours.seconds)} s |`,

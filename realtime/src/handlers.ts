@@ -107,14 +107,19 @@ const HANDLERS: Handlers = {
     if (ban && !ban.shadow)
       throw forbidden('banned', 'You are banned from this channel.', { until: ban.until ?? null });
     await s.socket.join(rooms.channel(s.user.appId, channelId));
+    // A livestream audience is counted, not listed: asking every node for it on each join would cost
+    // the whole audience per viewer.
+    const listed = channel.type === 'messaging';
     const [recent, presence] = await Promise.all([
       history(s.ctx, { channelId, limit: REALTIME_LIMITS.joinHistory }),
-      channelPresence(s.rt.io, s.user.appId, channelId),
+      listed ? channelPresence(s.rt.io, s.user.appId, channelId) : null,
     ]);
-    void announcePresence(s, channelId, channel.type, true).catch((err: unknown) =>
-      s.rt.log.warn({ err }, 'presence failed'),
-    );
-    return { channel: publicChannel(channel), messages: recent.messages, members: presence.members };
+    if (listed) {
+      void announcePresence(s, channelId, channel.type, true).catch((err: unknown) =>
+        s.rt.log.warn({ err }, 'presence failed'),
+      );
+    }
+    return { channel: publicChannel(channel), messages: recent.messages, members: presence?.members ?? [] };
   },
   'channel.leave': async (s, { channelId }) => {
     mustHaveJoined(s, channelId);
