@@ -1,5 +1,5 @@
 // The plan catalog: Free, Starter, Pro and Enterprise with their limits and prices, from configuration.
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 
 export const PLAN_NAMES = ['free', 'starter', 'pro', 'enterprise'] as const;
 export type PlanName = (typeof PLAN_NAMES)[number];
