@@ -20,6 +20,8 @@ export interface ClusterOptions {
   services?: ServiceName[];
   /** Restart a process that exits without being asked to (default true). */
   supervise?: boolean;
+  /** How long the supervisor waits before starting a process again (default 500 ms). */
+  restartDelayMs?: number;
   /** Where each line of a process's output goes (default: stdout with a prefix). */
   onOutput?: (service: ServiceName | 'redis', line: string) => void;
 }
@@ -38,8 +40,10 @@ export interface Cluster {
   redisUrl: string;
   env: Record<string, string>;
   services: Map<ServiceName, RunningService>;
-  /** Sends a signal to one service (SIGKILL for a crash drill); the supervisor starts it again. */
+  /** Sends a signal to one service (SIGKILL for a crash drill) and waits for it to exit. */
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a service again that is not running (when the supervisor is off). */
+  start(name: ServiceName): void;
   /** Resolves when the service answers /readyz again after a restart. */
   waitReady(name: ServiceName, timeoutMs?: number): Promise<void>;
   /** Kills the redis-server this cluster started and starts it again on the same port. */
@@ -104,6 +108,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const e = opts.env;
   const wanted = opts.services ?? ALL_SERVICES;
   const supervise = opts.supervise ?? true;
+  const restartDelayMs = opts.restartDelayMs ?? 500;
   const out = opts.onOutput ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
   const realtimeWanted = wanted.some((s) => s.startsWith('realtime'));
   if (realtimeWanted && !e.MONGODB_URL) {
@@ -181,6 +186,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping = false;
   const services = new Map<ServiceName, RunningService>();
+  const runs = new Map<ServiceName, () => void>();
   const launch = (name: ServiceName) => {
     let proc: ChildProcess;
     let starts = 0;
@@ -194,13 +200,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       pipeLines(proc, (line) => out(name, line));
       proc.once('exit', (code, signal) => {
         if (stopping || !supervise) return;
-        out(name, `exited (${signal ?? code}); restarting in 500 ms`);
+        out(name, `exited (${signal ?? code}); restarting in ${restartDelayMs} ms`);
         setTimeout(() => {
           if (!stopping) run();
-        }, 500).unref();
+        }, restartDelayMs).unref();
       });
     };
     run();
+    runs.set(name, run);
     const service: RunningService = { name, httpPort: httpPortOf(name), proc: () => proc, starts: () => starts };
     services.set(name, service);
   };
@@ -249,7 +256,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       const proc = services.get(name)?.proc();
       if (!proc) throw new Error(`${name} is not part of this cluster`);
       proc.kill(signal);
-      await exited(proc);
+      if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await exited(proc);
+    },
+    start: (name) => {
+      const proc = services.get(name)?.proc();
+      if (proc && proc.exitCode === null && proc.signalCode === null) throw new Error(`${name} is running`);
+      runs.get(name)!();
     },
     waitReady: (name, timeoutMs = 30_000) => until(ready(httpPortOf(name)), timeoutMs, `${name} to be ready`),
     restartRedis: async () => {
