@@ -65,6 +65,10 @@ async function main() {
   const b = median(base);
   const r = median(retries);
   console.log(`reports per round: ${reports}, rounds: ${rounds}, store: embedded (NeDB, append-only file)`);
+  for (let i = 0; i < rounds; i++)
+    console.log(
+      `round ${i + 1}: bare ${base[i]!.toFixed(0)} docs/s, reports ${ours[i]!.toFixed(0)}/s (${(ours[i]! / base[i]!).toFixed(3)}x), retried ${retries[i]!.toFixed(0)}/s`,
+    );
   console.log(`bare insert loop:        ${b.toFixed(0)} docs/s`);
   console.log(`usage reports applied:   ${o.toFixed(0)} reports/s  (${(o / b).toFixed(3)}x the bare insert loop)`);
   console.log(`retried reports ignored: ${r.toFixed(0)} reports/s  (${(r / b).toFixed(3)}x)`);
