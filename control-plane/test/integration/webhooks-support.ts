@@ -59,7 +59,6 @@ export async function startReceiver(
 
 export interface Api {
   // Response bodies are whatever the API sends; tests assert their shape.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call<T = any>(
     method: string,
     path: string,
