@@ -1,5 +1,5 @@
 // Renders documentation/api-reference.md from the live OpenAPI document, with each route's SDK method.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenApiDocument, OpenApiOperation } from './live-openapi';
 import { anchor, GENERATED_NOTE, table } from './markdown';
@@ -71,7 +71,12 @@ function fields(schema: Schema | undefined, schemas: Record<string, Schema>): st
 
 /** operationId → `platform.resource.method(...)`, read from the SDK's resource classes. */
 export function sdkMethods(root: string): Map<string, string> {
-  const source = readFileSync(join(root, 'sdks/js/src/server/resources.ts'), 'utf8');
+  const dir = join(root, 'sdks/js/src/server');
+  const source = readdirSync(dir)
+    .filter((f) => /^resources.*\.ts$/.test(f))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
   const map = new Map<string, string>();
   let resource = '';
   let method = '';

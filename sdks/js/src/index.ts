@@ -4,6 +4,8 @@ export { PlatformError, type PlatformErrorCode } from './server/errors';
 export { PageIterator, type Page } from './server/pagination';
 export type { RequestInfo } from './server/http';
 export * from './server/resources';
+export * from './server/resources-chat';
+export * from './server/resources-insights';
 export {
   createPlaybackToken,
   createUserToken,

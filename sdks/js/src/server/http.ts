@@ -25,8 +25,10 @@ export interface RequestInfo {
 export interface CallInit {
   query?: Record<string, unknown> | undefined;
   body?: unknown;
-  /** Return the body as text (stylesheets) instead of parsing JSON. */
+  /** Return the body as text (stylesheets, CSV, HTML) instead of parsing JSON. */
   text?: boolean;
+  /** A binary body (an image upload) sent as is with its content type, instead of JSON. */
+  raw?: { data: Blob | ArrayBuffer | Uint8Array; contentType: string };
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -75,7 +77,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       this.options.onRequest?.({ operationId, method, url, attempt });
       try {
-        return await this.once<T>(method, url, init.body, init.text === true);
+        return await this.once<T>(method, url, init, init.text === true);
       } catch (err) {
         if (!(err instanceof PlatformError) || !err.retryable || attempt >= retries) throw err;
         const wait = err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoffMs(attempt);
@@ -85,18 +87,25 @@ export class HttpClient {
     }
   }
 
-  private async once<T>(method: string, url: string, body: unknown, asText: boolean): Promise<T> {
+  private async once<T>(method: string, url: string, init: CallInit, asText: boolean): Promise<T> {
     const headers: Record<string, string> = {
       authorization: this.authorization,
       accept: asText ? '*/*' : 'application/json',
     };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    let body: BodyInit | undefined;
+    if (init.raw) {
+      headers['content-type'] = init.raw.contentType;
+      body = init.raw.data as BodyInit;
+    } else if (init.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.body);
+    }
     let res: Response;
     try {
       res = await this.fetchImpl(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {

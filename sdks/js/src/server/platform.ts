@@ -11,6 +11,14 @@ import {
   WebhooksResource,
 } from './resources';
 import type { ResourceContext } from './resource';
+import {
+  ChannelsResource,
+  ModerationResource,
+  RealtimeResource,
+  UploadsResource,
+  UsersResource,
+} from './resources-chat';
+import { AnalyticsResource, BillingResource, UsageResource } from './resources-insights';
 import { createPlaybackToken, createUserToken, type PlaybackTokenOptions, type UserTokenOptions } from './tokens';
 import type { OpResult } from './types';
 
@@ -28,6 +36,14 @@ export class Platform {
   readonly webhooks: WebhooksResource;
   readonly branding: BrandingResource;
   readonly domains: DomainsResource;
+  readonly channels: ChannelsResource;
+  readonly moderation: ModerationResource;
+  readonly users: UsersResource;
+  readonly uploads: UploadsResource;
+  readonly realtime: RealtimeResource;
+  readonly analytics: AnalyticsResource;
+  readonly usage: UsageResource;
+  readonly billing: BillingResource;
 
   private readonly http: HttpClient;
   private readonly credentials: { apiKey: string; apiSecret: string };
@@ -46,6 +62,14 @@ export class Platform {
     this.webhooks = new WebhooksResource(ctx);
     this.branding = new BrandingResource(ctx);
     this.domains = new DomainsResource(ctx);
+    this.channels = new ChannelsResource(ctx);
+    this.moderation = new ModerationResource(ctx);
+    this.users = new UsersResource(ctx);
+    this.uploads = new UploadsResource(ctx);
+    this.realtime = new RealtimeResource(ctx);
+    this.analytics = new AnalyticsResource(ctx);
+    this.usage = new UsageResource(ctx);
+    this.billing = new BillingResource(ctx);
   }
 
   /** The id of the app this API key belongs to (one request, then cached). */

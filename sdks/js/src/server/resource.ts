@@ -25,7 +25,13 @@ export abstract class Resource {
     operationId: K,
     method: Method,
     path: string,
-    init: { params?: Record<string, string>; query?: OpQuery<K>; body?: OpBody<K>; text?: boolean } = {},
+    init: {
+      params?: Record<string, string>;
+      query?: OpQuery<K>;
+      body?: OpBody<K>;
+      text?: boolean;
+      raw?: CallInit['raw'];
+    } = {},
   ): Promise<OpResult<K>> {
     const appId = path.includes('{appId}') ? await this.ctx.appId() : '';
     const url = fillPath(path, { appId, ...init.params });
@@ -33,6 +39,7 @@ export abstract class Resource {
       query: init.query as Record<string, unknown> | undefined,
       body: init.body,
       text: init.text,
+      raw: init.raw,
     };
     return this.ctx.http.request<OpResult<K>>(operationId, method, url, request);
   }

@@ -12,7 +12,8 @@ let platform: TestPlatform;
 let app: TestApp;
 let client: Platform;
 const requests: RequestInfo[] = [];
-const state = { streamId: '', streamKey: '', profileId: '', webhookId: '', deliveryId: '' };
+const state = { streamId: '', streamKey: '', profileId: '', webhookId: '', deliveryId: '', channelId: '' };
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const receiver = { url: '', bodies: [] as string[], close: () => {} };
 
 beforeAll(async () => {
@@ -161,6 +162,79 @@ const CALLS: Record<string, (p: Platform) => Promise<unknown>> = {
   'branding.retrieve': async (p) => expect(await p.branding.retrieve()).toBeTypeOf('object'),
   'branding.css': async (p) => expect(await p.branding.css()).toContain('--'),
   'domains.list': async (p) => expect((await p.domains.list()).data).toEqual([]),
+  'channels.create': async (p) => {
+    const channel = await p.channels.create({ type: 'messaging', name: 'General' });
+    expect(channel).toMatchObject({ type: 'messaging', name: 'General' });
+    state.channelId = channel.id;
+  },
+  'channels.list': async (p) => expect((await p.channels.list()).data.map((c) => c.id)).toContain(state.channelId),
+  'channels.retrieve': async (p) =>
+    expect(await p.channels.retrieve(state.channelId)).toMatchObject({ id: state.channelId }),
+  'channels.update': async (p) =>
+    expect(await p.channels.update(state.channelId, { name: 'Lobby' })).toMatchObject({ name: 'Lobby' }),
+  'channels.listMessages': async (p) =>
+    expect((await p.channels.listMessages(state.channelId, { q: 'hello' })).data).toEqual([]),
+  'channels.deleteMessage': async (p) =>
+    expect(p.channels.deleteMessage(state.channelId, 'msg_missing')).rejects.toMatchObject({ status: 404 }),
+  'channels.sendEvent': async (p) =>
+    expect(await p.channels.sendEvent(state.channelId, { name: 'score.update', payload: { home: 1 } })).toMatchObject({
+      type: 'custom',
+    }),
+  'channels.delete': async (p) => {
+    await p.channels.delete(state.channelId);
+    await expect(p.channels.retrieve(state.channelId)).rejects.toMatchObject({ code: 'channel_not_found' });
+  },
+  'moderation.ban': async (p) =>
+    expect(await p.moderation.ban({ userId: 'troll', durationSeconds: 60, reason: 'spam' })).toMatchObject({
+      userId: 'troll',
+    }),
+  'moderation.listBans': async (p) =>
+    expect((await p.moderation.listBans({ userId: 'troll' })).data.map((b) => b.userId)).toEqual(['troll']),
+  'moderation.unban': async (p) => {
+    await p.moderation.unban('troll');
+    expect((await p.moderation.listBans({ userId: 'troll' })).data).toEqual([]);
+  },
+  'moderation.mute': async (p) =>
+    expect(await p.moderation.mute({ userId: 'noisy', durationSeconds: 60 })).toMatchObject({ userId: 'noisy' }),
+  'moderation.listMutes': async (p) =>
+    expect((await p.moderation.listMutes()).data.map((m) => m.userId)).toContain('noisy'),
+  'moderation.unmute': async (p) => {
+    await p.moderation.unmute('noisy');
+    expect((await p.moderation.listMutes({ userId: 'noisy' })).data).toEqual([]);
+  },
+  'moderation.setBlocklist': async (p) =>
+    expect(await p.moderation.setBlocklist({ words: ['darn'], mode: 'mask' })).toMatchObject({ mode: 'mask' }),
+  'moderation.getBlocklist': async (p) =>
+    expect(await p.moderation.getBlocklist()).toMatchObject({ words: ['darn'], mode: 'mask' }),
+  'users.createToken': async (p) =>
+    expect((await p.users.createToken({ userId: 'user-9', ttlSeconds: 600 })).token).toMatch(/^ey/),
+  'users.exportData': async (p) => expect(await p.users.exportData('user-9')).toBeTypeOf('object'),
+  'users.forget': async (p) => expect(await p.users.forget('user-9')).toHaveProperty('counts'),
+  'uploads.image': async (p) => {
+    const upload = await p.uploads.image(Buffer.from(PNG_1X1, 'base64'), 'image/png');
+    expect(upload).toMatchObject({ contentType: 'image/png' });
+    await expect(p.uploads.image(Buffer.from('not a png'), 'image/png')).rejects.toMatchObject({ status: 400 });
+  },
+  'realtime.createToken': async (p) => expect((await p.realtime.createToken()).token).toMatch(/^ey/),
+  'analytics.overview': async (p) => expect(await p.analytics.overview({ range: '24h' })).toBeTypeOf('object'),
+  'analytics.timeline': async (p) => expect(await p.analytics.timeline({ range: '7d' })).toBeTypeOf('object'),
+  'analytics.streamTimeline': async (p) => {
+    const stream = await p.streams.create({ name: 'Measured' });
+    expect(await p.analytics.streamTimeline(stream.id)).toBeTypeOf('object');
+  },
+  'analytics.topStreams': async (p) => expect(await p.analytics.topStreams({ limit: 5 })).toBeTypeOf('object'),
+  'analytics.export': async (p) => {
+    expect(await p.analytics.export()).toBeTypeOf('object');
+    expect(await p.analytics.export({ format: 'csv' })).toBeTypeOf('string');
+  },
+  'usage.retrieve': async (p) => expect(await p.usage.retrieve()).toBeTypeOf('object'),
+  'billing.plan': async (p) => expect(await p.billing.plan()).toBeTypeOf('object'),
+  'billing.listInvoices': async (p) => expect((await p.billing.listInvoices()).data).toBeInstanceOf(Array),
+  'billing.upcomingInvoice': async (p) => expect(await p.billing.upcomingInvoice()).toBeTypeOf('object'),
+  'billing.retrieveInvoice': async (p) =>
+    expect(p.billing.retrieveInvoice('inv_missing')).rejects.toMatchObject({ status: 404 }),
+  'billing.invoiceHtml': async (p) =>
+    expect(p.billing.invoiceHtml('inv_missing')).rejects.toMatchObject({ status: 404 }),
   // A recording needs a live session (see the player test); here the calls meet the API's 404.
   'recordings.list': async (p) => expect((await p.recordings.list()).data).toEqual([]),
   'recordings.retrieve': async (p) =>
