@@ -4,19 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
 import { apiClient, newDeveloperApp, startReceiver, type Api, type Receiver } from './webhooks-support';
 
-let strict: TestPlatform;
-let allowIp: TestPlatform;
+// The platform runs one at a time per process (the media edge holds process-wide state), so each
+// configuration has its own describe block with its own platform.
 let receiver: Receiver;
 
 beforeAll(async () => {
-  strict = await startTestPlatform({ WEBHOOK_ALLOWED_HOSTS: '' });
-  allowIp = await startTestPlatform({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
   receiver = await startReceiver();
 });
 afterAll(async () => {
   await receiver?.close();
-  await strict?.close();
-  await allowIp?.close();
 });
 
 async function tryRegister(api: Api, url: string) {
@@ -25,6 +21,12 @@ async function tryRegister(api: Api, url: string) {
 }
 
 describe('destinations refused when not allowed', () => {
+  let strict: TestPlatform;
+  beforeAll(async () => {
+    strict = await startTestPlatform({ WEBHOOK_ALLOWED_HOSTS: '' });
+  });
+  afterAll(() => strict?.close());
+
   const refused = [
     'http://127.0.0.1:9/x',
     'http://10.0.0.1/x',
@@ -47,6 +49,14 @@ describe('destinations refused when not allowed', () => {
     expect(res.body.error.code).toBe('webhook_url_not_allowed');
     expect(res.body.error.details).toEqual({ field: 'url' });
   });
+});
+
+describe('destinations the operator allows', () => {
+  let allowIp: TestPlatform;
+  beforeAll(async () => {
+    allowIp = await startTestPlatform({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+  });
+  afterAll(() => allowIp?.close());
 
   it('an update to a refused URL is refused too, and the endpoint keeps its old URL', async () => {
     const api = apiClient(allowIp.urls.api);
@@ -64,9 +74,6 @@ describe('destinations refused when not allowed', () => {
     const got = await api.call('GET', `/v1/apps/${appId}/webhooks/${created.body.id}`, { token });
     expect(got.body.url).toBe(receiver.url);
   });
-});
-
-describe('destinations the operator allows', () => {
   it('WEBHOOK_ALLOWED_HOSTS=127.0.0.1 lets that address in, and nothing else private', async () => {
     const api = apiClient(allowIp.urls.api);
     expect((await tryRegister(api, receiver.url)).status).toBe(201);
