@@ -51,12 +51,11 @@ describe('ChatChannel gap-fill', () => {
   it('delivers missed messages once and in order, before live ones that arrived meanwhile', async () => {
     const all = Array.from({ length: 10 }, (_, i) => msg(i));
     const store = all.slice(0, 4); // what exists when the client joins
-    let channel!: ChatChannel;
     const { t } = transport(store, {
       // A live message arrives while the client is still paging: it must wait for the older ones.
       onHistory: () => channel.handleEvent(live(all[9]!)),
     });
-    channel = new ChatChannel('chn_1', t);
+    const channel = new ChatChannel('chn_1', t);
     const got: string[] = [];
     channel.on('message', (m) => got.push(m.text));
     const joined = await channel.join();
