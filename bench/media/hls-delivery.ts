@@ -1,0 +1,103 @@
+// HLS delivery: requests per second for segments and playlists of a signed stream (token checked on every
+// request) from the edge — its own process, as in cluster mode — beside nginx serving the same files in the
+// same run. wrk -t2 -c50; runs interleaved (nginx, edge, nginx, edge, …) and the median kept, so both see the
+// same machine load. Run: npx tsx bench/media/hls-delivery.ts   (BENCH_SOURCE=1280x720 BENCH_SECONDS=5 BENCH_RUNS=3)
+import { freePort, tempDir, waitFor } from '@beamline/core/testing';
+import { spawn } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { median, startNginx, wrk } from './support';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SOURCE = process.env.BENCH_SOURCE ?? '1280x720';
+const WORKERS = (process.env.BENCH_NGINX_WORKERS ?? '1') as '1' | 'auto';
+
+async function main() {
+  const t = await startEdgeTest({ LOG_LEVEL: 'silent' });
+  const stream = (
+    await t.call('POST', '/streams', { name: 'Bench', playbackPolicy: 'signed', reconnectWindowSeconds: 600 })
+  ).body;
+  // a real ladder from the source; the publisher then leaves and the files stay for the reconnect window
+  const publisher = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: 7, size: SOURCE });
+  await waitForStatus(t, stream.id, 'live', 120_000);
+  await publisher.exited;
+  await waitForStatus(t, stream.id, 'disconnected', 60_000);
+  const token = (await t.call('POST', `/streams/${stream.id}/playback-tokens`, { ttlSeconds: 3600 })).body.token;
+  const variant = process.env.BENCH_VARIANT ?? (SOURCE === '1280x720' ? '720p' : '360p');
+  const liveDir = `${t.mediaDir}/live`;
+  const playlist = readFileSync(`${liveDir}/${stream.playbackId}/${variant}/index.m3u8`, 'utf8');
+  const segment = playlist.split('\n').find((l) => l.startsWith('seg_'))!;
+  const segmentBytes = statSync(`${liveDir}/${stream.playbackId}/${variant}/${segment}`).size;
+
+  // the edge in its own process, serving the same media directory, asking the same control plane
+  const secrets = JSON.parse(readFileSync(`${t.platform.dataDir}/secrets.json`, 'utf8')) as { EDGE_SECRET: string };
+  const hlsPort = await freePort();
+  const edgeProc = spawn(process.execPath, ['--import', 'tsx', 'media-edge/src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      RTMP_PORT: String(await freePort()),
+      HLS_PORT: String(hlsPort),
+      MEDIA_DIR: t.mediaDir,
+      CONTROL_PLANE_URL: t.api,
+      EDGE_SECRET: secrets.EDGE_SECRET,
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+    },
+    stdio: 'inherit',
+  });
+  const e = `http://127.0.0.1:${hlsPort}/hls/${stream.playbackId}/${variant}`;
+  const q = `?token=${encodeURIComponent(token)}`;
+  await waitFor(async () => (await fetch(`${e}/${segment}${q}`)).status === 200, {
+    timeoutMs: 30_000,
+    what: 'the edge process',
+  });
+
+  // nginx serves a copy of the same files under the same paths (/hls/{playbackId}/...)
+  const dir = tempDir('beamline-nginx-');
+  mkdirSync(`${dir.path}/tmp`);
+  chmodSync(dir.path, 0o755); // nginx workers run as an unprivileged user
+  cpSync(liveDir, `${dir.path}/root/hls`, { recursive: true });
+  const nginxPort = await freePort();
+  const nginx = await startNginx(dir.path, `${dir.path}/root`, nginxPort, WORKERS === 'auto' ? 'auto' : 1);
+  const n = `http://127.0.0.1:${nginxPort}/hls/${stream.playbackId}/${variant}`;
+  await waitFor(async () => (await fetch(`${n}/index.m3u8`)).ok, { what: 'nginx to serve the files' });
+
+  const runs = { nginxSeg: [] as number[], edgeSeg: [] as number[], nginxPl: [] as number[], edgePl: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    runs.nginxSeg.push(await wrk(`${n}/${segment}`, SECONDS));
+    runs.edgeSeg.push(await wrk(`${e}/${segment}${q}`, SECONDS));
+    runs.nginxPl.push(await wrk(`${n}/index.m3u8`, SECONDS));
+    runs.edgePl.push(await wrk(`${e}/index.m3u8${q}`, SECONDS));
+    console.error(
+      `run ${i}: ${JSON.stringify(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.at(-1)])))}`,
+    );
+  }
+  await nginx.stop();
+  edgeProc.kill('SIGTERM');
+  await t.close();
+  dir.remove();
+
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<
+    keyof typeof runs,
+    number
+  >;
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+  console.log(
+    `\nHLS delivery, wrk -t2 -c50 -d${SECONDS}s, median of ${RUNS} interleaved runs, ${variant} segment ${Math.round(segmentBytes / 1024)} KiB, nginx ${WORKERS} worker(s), sendfile on\n`,
+  );
+  console.log('| | nginx req/s | edge req/s (signed: token checked) | edge / nginx |');
+  console.log('|---|---|---|---|');
+  console.log(`| segments | ${Math.round(m.nginxSeg)} | ${Math.round(m.edgeSeg)} | ${pct(m.edgeSeg, m.nginxSeg)} |`);
+  console.log(
+    `| variant playlists | ${Math.round(m.nginxPl)} | ${Math.round(m.edgePl)} | ${pct(m.edgePl, m.nginxPl)} |`,
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+// Shared by the media benches: wrk runs, nginx serving a directory, process CPU from /proc, medians.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Requests per second wrk reaches on `url` (2 threads, `connections` connections); never blocks the event loop. */
+export async function wrk(url: string, seconds: number, connections = 50): Promise<number> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const proc = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', url]);
+    let text = '';
+    proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    proc.once('error', reject);
+    proc.once('exit', () => resolve(text));
+  });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  if (!rps) throw new Error(`wrk printed no rate:\n${out}`);
+  if (non2xx) throw new Error(`wrk saw ${non2xx[1]} error responses on ${url}`);
+  return Number(rps[1]);
+}
+
+/** nginx serving `root` at `/` on `port`, sendfile on, `workers` worker processes. */
+export async function startNginx(dir: string, root: string, port: number, workers: number | 'auto') {
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes ${workers};
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    location ~ \\.ts$ { add_header Cache-Control "public, max-age=31536000, immutable"; add_header Access-Control-Allow-Origin *; }
+    location ~ \\.m3u8$ { add_header Cache-Control no-cache; add_header Access-Control-Allow-Origin *; }
+  }
+}
+`,
+  );
+  const proc = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  if (proc.exitCode !== null) throw new Error('nginx did not start');
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGQUIT');
+      }),
+  };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; null once it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of `pid` whose command line contains `match`. */
+export function childPids(pid: number, match: string): number[] {
+  try {
+    const out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((child) => {
+        try {
+          return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(match);
+        } catch {
+          return false;
+        }
+      });
+  } catch {
+    return [];
+  }
+}
+
+/** ffmpeg alone: listens for one RTMP publisher on `port` and runs `args` (a ladder built by the edge's own builder). */
+export function ffmpegAlone(port: number, args: { input: string[]; outputs: { target: string; args: string[] }[] }) {
+  return spawn(
+    'ffmpeg',
+    [
+      ...args.input,
+      '-listen',
+      '1',
+      '-i',
+      `rtmp://127.0.0.1:${port}/live/bench`,
+      ...args.outputs.flatMap((o) => [...o.args, o.target]),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+}
+
+/** Whether every variant playlist under `dir` lists a segment. */
+export function everyVariantHasSegment(dir: string, names: string[]): boolean {
+  return names.every((name) => {
+    try {
+      return readFileSync(join(dir, name, 'index.m3u8'), 'utf8').includes('#EXTINF');
+    } catch {
+      return false;
+    }
+  });
+}
