@@ -24,6 +24,11 @@ const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Chat = lazy(() => import('./pages/Chat'));
 const Watch = lazy(() => import('./player/Watch'));
 const NotFound = lazy(() => import('./pages/NotFound'));
+const ResetPassword = lazy(() => import('./pages/ResetPassword'));
+const VerifyEmail = lazy(() => import('./pages/VerifyEmail'));
+const Outbox = lazy(() => import('./pages/Outbox'));
+const Account = lazy(() => import('./pages/Account'));
+const AppSecurity = lazy(() => import('./pages/AppSecurity'));
 
 function App() {
   return (
@@ -31,6 +36,9 @@ function App() {
       <Routes>
         <Route path="/login" element={<Login />} />
         <Route path="/register" element={<Register />} />
+        <Route path="/reset-password" element={<ResetPassword />} />
+        <Route path="/verify-email" element={<VerifyEmail />} />
+        <Route path="/dev/outbox" element={<Outbox />} />
         <Route path="/watch/:playbackId" element={<Watch />} />
         <Route path="/embed/:playbackId" element={<Watch embed />} />
         <Route
@@ -42,10 +50,12 @@ function App() {
         >
           <Route path="/" element={<Navigate to="/apps" replace />} />
           <Route path="/apps" element={<Apps />} />
+          <Route path="/account" element={<Account />} />
           <Route path="/apps/:appId" element={<AppOverview />} />
           <Route path="/apps/:appId/settings" element={<AppSettings />} />
           <Route path="/apps/:appId/keys" element={<Keys />} />
           <Route path="/apps/:appId/team" element={<Team />} />
+          <Route path="/apps/:appId/security" element={<AppSecurity />} />
           <Route path="/apps/:appId/audit" element={<Audit />} />
           <Route path="/apps/:appId/branding" element={<Branding />} />
           <Route path="/apps/:appId/streams" element={<Streams />} />

@@ -1,4 +1,6 @@
 // The dashboard's HTTP client: same-origin JSON calls, the session's bearer token, one refresh on expiry.
+// No cookies: the access token lives in memory only, the rotating refresh token in localStorage (see
+// documentation/security.md, "Dashboard sessions and CSRF").
 
 export interface User {
   id: string;
@@ -33,10 +35,14 @@ const listeners = new Set<Listener>();
 let current: Session | null = readStored();
 let refreshing: Promise<boolean> | null = null;
 
+/** What survives a reload: the user and the refresh token; the first call then refreshes the access token. */
 function readStored(): Session | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
+    const stored = raw ? (JSON.parse(raw) as Partial<Session>) : null;
+    return stored?.user && stored.refreshToken
+      ? { user: stored.user, refreshToken: stored.refreshToken, accessToken: '' }
+      : null;
   } catch {
     return null;
   }
@@ -48,7 +54,8 @@ export function getSession(): Session | null {
 
 export function setSession(session: Session | null): void {
   current = session;
-  if (session) localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  if (session)
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ user: session.user, refreshToken: session.refreshToken }));
   else localStorage.removeItem(STORAGE_KEY);
   for (const l of listeners) l(session);
 }
@@ -61,7 +68,9 @@ export function onSessionChange(listener: Listener): () => void {
 // Another tab signing in or out changes this one too.
 window.addEventListener('storage', (e) => {
   if (e.key !== STORAGE_KEY) return;
-  current = readStored();
+  const stored = readStored();
+  // Another tab rotated the refresh token: take it, keep this tab's access token for the same user.
+  current = stored && current?.user.id === stored.user.id ? { ...stored, accessToken: current.accessToken } : stored;
   for (const l of listeners) l(current);
 });
 
@@ -117,7 +126,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   const send = () => {
     const headers: Record<string, string> = {};
-    if (current) headers.authorization = `Bearer ${current.accessToken}`;
+    if (current?.accessToken) headers.authorization = `Bearer ${current.accessToken}`;
     let body: BodyInit | undefined;
     if (opts.form) body = opts.form;
     else if (opts.body !== undefined) {
@@ -126,6 +135,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     }
     return fetch(url, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
   };
+  // After a reload only the refresh token is known: get an access token first.
+  if (current && !current.accessToken) await refresh();
   let res: Response;
   try {
     res = await send();

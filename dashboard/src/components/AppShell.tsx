@@ -18,6 +18,7 @@ const APP_NAV = [
   { to: 'branding', label: 'Branding' },
   { to: 'keys', label: 'API keys' },
   { to: 'team', label: 'Team' },
+  { to: 'security', label: 'Security' },
   { to: 'audit', label: 'Audit log' },
   { to: 'settings', label: 'Settings' },
 ];
@@ -58,9 +59,9 @@ export default function AppShell() {
           <a href="/docs" className="topbar-link" target="_blank" rel="noreferrer">
             API reference
           </a>
-          <span className="muted user-email" title={session?.user.email}>
+          <Link to="/account" className="muted user-email" title="Account and two-factor authentication">
             {session?.user.email}
-          </span>
+          </Link>
           <button
             type="button"
             className="btn btn-small"

@@ -32,6 +32,7 @@ export function useSubmit(action: () => Promise<void>) {
       await action();
     } catch (err) {
       setError(errorMessage(err));
+    } finally {
       setBusy(false);
     }
   };

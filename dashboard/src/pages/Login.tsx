@@ -1,18 +1,21 @@
-// Log in with email and password.
+// Log in with email and password, then a two-factor code when the account has 2FA on.
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../api/auth';
 import { AuthFrame, useSubmit } from './AuthForm';
 
 export default function Login() {
-  const { session, login } = useAuth();
+  const { session, login, completeLogin } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from ?? '/apps';
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [secondStep, setSecondStep] = useState(false);
+  const [code, setCode] = useState('');
   const submit = useSubmit(async () => {
-    await login(email.trim(), password);
+    if (secondStep) await completeLogin(code);
+    else if ((await login(email.trim(), password)) === 'two_factor_required') return setSecondStep(true);
     navigate(from, { replace: true });
   });
   if (session && !submit.busy) return <Navigate to={from} replace />;
@@ -21,7 +24,7 @@ export default function Login() {
       title="Log in"
       footer={
         <>
-          New here? <Link to="/register">Create an account</Link>
+          New here? <Link to="/register">Create an account</Link> · <Link to="/reset-password">Forgot password?</Link>
         </>
       }
     >
@@ -50,6 +53,22 @@ export default function Login() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </div>
+        {secondStep && (
+          <div className="field">
+            <p className="muted">Enter the code from your authenticator app, or one of your recovery codes.</p>
+            <label htmlFor="code">Authentication code</label>
+            <input
+              id="code"
+              autoComplete="one-time-code"
+              inputMode="text"
+              required
+              autoFocus
+              placeholder="123456 or a recovery code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          </div>
+        )}
         <button type="submit" className="btn btn-primary btn-block" disabled={submit.busy}>
           {submit.busy ? 'Logging in…' : 'Log in'}
         </button>

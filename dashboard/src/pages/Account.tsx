@@ -1,0 +1,243 @@
+// The signed-in developer's account: two-factor authentication, email verification, data export, deletion.
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, setSession, type User } from '../api/client';
+import { formatDate, useAction, useResource } from '../components/hooks';
+import { ConfirmDialog, CopyButton, ErrorBanner, Notice, PageHeader, Spinner } from '../components/ui';
+
+interface TwoFactorStatus {
+  enabled: boolean;
+  enabledAt: string | null;
+  recoveryCodesLeft: number;
+}
+interface Setup {
+  secret: string;
+  otpauthUrl: string;
+  qrCodeDataUrl: string;
+}
+type AccountUser = User & { emailVerified: boolean; twoFactorEnabled: boolean };
+
+/** A second factor typed by hand: six digits are a TOTP code, anything else a recovery code. */
+const factor = (entered: string) =>
+  /^\d{6}$/.test(entered.trim()) ? { code: entered.trim() } : { recoveryCode: entered.trim() };
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <Notice kind="warning">
+      <div className="stack">
+        <p>Keep these recovery codes somewhere safe. Each works once, and they are shown only now.</p>
+        <pre>{codes.join('\n')}</pre>
+        <CopyButton value={codes.join('\n')} label="Copy codes" />
+      </div>
+    </Notice>
+  );
+}
+
+function TwoFactor() {
+  const status = useResource((signal) => api<TwoFactorStatus>('/v1/me/2fa', { signal }), []);
+  const [setup, setSetup] = useState<Setup | null>(null);
+  const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const start = useAction(() => api<Setup>('/v1/me/2fa/setup', { method: 'POST' }));
+  const confirm = useAction(() =>
+    api<{ recoveryCodes: string[] }>('/v1/me/2fa/confirm', { method: 'POST', body: { code: code.trim() } }),
+  );
+  const disable = useAction(() =>
+    api('/v1/me/2fa/disable', { method: 'POST', body: { password, ...factor(code) } }).then(() => true),
+  );
+  const regenerate = useAction(() =>
+    api<{ recoveryCodes: string[] }>('/v1/me/2fa/recovery-codes', {
+      method: 'POST',
+      body: { password, ...factor(code) },
+    }),
+  );
+  if (!status.data) return status.error ? <ErrorBanner message={status.error} /> : <Spinner />;
+  const error = start.error ?? confirm.error ?? disable.error ?? regenerate.error;
+  const reset = () => {
+    setCode('');
+    setPassword('');
+    status.reload();
+  };
+
+  return (
+    <section className="card stack">
+      <h2>Two-factor authentication</h2>
+      <ErrorBanner message={error} />
+      {codes && <RecoveryCodes codes={codes} />}
+      {status.data.enabled ? (
+        <>
+          <p>
+            On since {formatDate(status.data.enabledAt)}; {status.data.recoveryCodesLeft} recovery codes left.
+          </p>
+          <div className="field">
+            <label htmlFor="tf-password">Password</label>
+            <input id="tf-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="tf-code">Code or recovery code</label>
+            <input id="tf-code" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          </div>
+          <div className="row">
+            <button
+              type="button"
+              className="btn"
+              disabled={regenerate.busy}
+              onClick={async () => {
+                const r = await regenerate.run();
+                if (r) setCodes(r.recoveryCodes);
+                reset();
+              }}
+            >
+              New recovery codes
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              disabled={disable.busy}
+              onClick={async () => {
+                if (await disable.run()) setCodes(null);
+                reset();
+              }}
+            >
+              Turn off
+            </button>
+          </div>
+        </>
+      ) : setup ? (
+        <form
+          className="stack"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const r = await confirm.run();
+            if (r) {
+              setCodes(r.recoveryCodes);
+              setSetup(null);
+              reset();
+            }
+          }}
+        >
+          <p>Scan this code with an authenticator app, or enter the secret by hand, then type the code it shows.</p>
+          <img src={setup.qrCodeDataUrl} alt="QR code of the authenticator secret" width={200} height={200} />
+          <code>{setup.secret}</code>
+          <div className="field">
+            <label htmlFor="tf-first">Code</label>
+            <input
+              id="tf-first"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6}"
+              required
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="btn btn-primary" disabled={confirm.busy}>
+            Turn on
+          </button>
+        </form>
+      ) : (
+        <>
+          <p>Off. With it on, logging in also needs a code from an authenticator app.</p>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={start.busy}
+            onClick={async () => setSetup((await start.run()) ?? null)}
+          >
+            Set up
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+export default function Account() {
+  const navigate = useNavigate();
+  const me = useResource((signal) => api<{ user: AccountUser }>('/v1/me', { signal }), []);
+  const [sent, setSent] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const resend = useAction(() => api('/v1/me/email/verification', { method: 'POST' }).then(() => true));
+  const download = useAction(async () => {
+    const archive = await api<unknown>('/v1/me/export');
+    const url = URL.createObjectURL(new Blob([JSON.stringify(archive, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'beamline-account.json';
+    a.click();
+    URL.revokeObjectURL(url);
+    return true;
+  });
+  const remove = useAction(() =>
+    api('/v1/me/delete', { method: 'POST', body: { password, ...(code ? factor(code) : {}) } }).then(() => true),
+  );
+  const user = me.data?.user;
+  if (!user) return me.error ? <ErrorBanner message={me.error} /> : <Spinner />;
+
+  return (
+    <div className="page narrow">
+      <PageHeader title="Account" subtitle={user.email} />
+      <section className="card stack">
+        <h2>Email</h2>
+        <ErrorBanner message={resend.error} />
+        {user.emailVerified ? (
+          <p>Verified.</p>
+        ) : (
+          <>
+            <p>Not verified yet: open the link of the mail sent at sign-up.</p>
+            {sent && <Notice kind="success">Sent again.</Notice>}
+            <button type="button" className="btn" onClick={async () => setSent(Boolean(await resend.run()))}>
+              Send the link again
+            </button>
+          </>
+        )}
+      </section>
+      <TwoFactor />
+      <section className="card stack">
+        <h2>Your data</h2>
+        <ErrorBanner message={download.error} />
+        <p>Download everything the platform keeps about your account as a JSON archive.</p>
+        <button type="button" className="btn" disabled={download.busy} onClick={() => void download.run()}>
+          Export my data
+        </button>
+        <p>
+          Deleting the account also deletes the apps only you are in. Apps you own with others need another owner first.
+        </p>
+        <div className="field">
+          <label htmlFor="del-password">Password</label>
+          <input id="del-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        {user.twoFactorEnabled && (
+          <div className="field">
+            <label htmlFor="del-code">Code or recovery code</label>
+            <input id="del-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          </div>
+        )}
+        <button type="button" className="btn btn-danger" disabled={!password} onClick={() => setDeleting(true)}>
+          Delete my account
+        </button>
+      </section>
+      <ConfirmDialog
+        open={deleting}
+        title="Delete your account?"
+        confirmLabel="Delete for good"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          if (await remove.run()) {
+            setDeleting(false);
+            // The server already revoked every session; forget the local one.
+            setSession(null);
+            navigate('/login');
+          }
+        }}
+      >
+        This cannot be undone.
+      </ConfirmDialog>
+    </div>
+  );
+}
