@@ -43,13 +43,14 @@ export function createEdgeOps(metrics: Metrics | undefined): EdgeOps {
       if (!metrics) return;
       server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
         const done = metrics.startHttpTimer(req.method ?? 'GET');
+        // Bytes handed to the socket for this response (headers set inline by writeHead are not readable back).
+        const sentBefore = req.socket.bytesWritten;
         res.once('finish', () => {
           const route = hlsRoute((req.url ?? '/').split('?')[0]!);
           done(route, res.statusCode);
           const kind = route.startsWith('/hls/') ? 'live' : route.startsWith('/vod/') ? 'vod' : null;
-          const length = Number(res.getHeader('content-length') ?? 0);
-          if (kind && req.method === 'GET' && res.statusCode < 300 && length > 0)
-            metrics.hlsBytes.inc({ kind }, length);
+          const sent = req.socket.bytesWritten - sentBefore;
+          if (kind && req.method === 'GET' && res.statusCode < 300 && sent > 0) metrics.hlsBytes.inc({ kind }, sent);
         });
       });
     },
