@@ -3,7 +3,8 @@ import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, Secret
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createControlPlane, parseControlPlaneConfig, type ControlPlane } from '../../src';
+import { createControlPlane, parseControlPlaneConfig, type ControlPlane, type ControlPlaneDeps } from '../../src';
+import { usageFor } from '../../src/usage';
 import { ApiClient } from '../helpers';
 
 const EDGE_SECRET = 'edge-secret-for-usage-tests-0123';
@@ -12,6 +13,7 @@ let cp: ControlPlane;
 let api: ApiClient;
 let store: EmbeddedStore;
 let publisher: ReturnType<typeof createEventPublisher>;
+let deps: ControlPlaneDeps;
 let dir: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
@@ -31,7 +33,7 @@ beforeAll(async () => {
   const bus = new InProcessBus();
   const clock = { now: () => now };
   publisher = createEventPublisher({ store, bus, now: clock.now });
-  cp = await createControlPlane({
+  deps = {
     config,
     store,
     bus,
@@ -39,7 +41,8 @@ beforeAll(async () => {
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
     secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-  });
+  };
+  cp = await createControlPlane(deps);
   api = new ApiClient((path, init) => cp.http.app.request(path, init));
   await cp.listen(0, '127.0.0.1'); // starts the usage service: bus counts and periodic flushes
 });
@@ -256,5 +259,43 @@ describe('plans, quotas and invoices', () => {
     expect((await api.call('GET', v1('/invoices'), { auth: other.auth })).status).toBe(404);
     const otherUsage = (await api.call('GET', other.v1('/usage?period=2026-10'), { auth: other.auth })).body;
     expect(otherUsage.meters.every((m: { value: number }) => m.value === 0)).toBe(true);
+  });
+
+  it('runs the jobs: storage GB-days once a day, retention per resolution, last month’s invoices', async () => {
+    // now is 2026-11-02: apps of the earlier tests have October meters
+    const { app, auth, v1, stream } = await newApp();
+    await store.collection('recordings').insert({
+      id: 'rec_jobs',
+      appId: app.appId,
+      streamId: stream.id,
+      playbackId: 'pbjobs',
+      status: 'ready',
+      startedAt: now.toISOString(),
+      sizeBytes: 2e9,
+      createdAt: now.toISOString(),
+    });
+    await edge({
+      edgeId: 'edge-jobs',
+      seq: 1,
+      to: now.getTime(),
+      streams: [{ streamId: stream.id, viewers: 1, bytes: 10 }],
+    });
+    const buckets = (resolution: string) =>
+      store.collection<{ id: string }>('analytics_buckets').count({ appId: app.appId, resolution, scope: stream.id });
+    expect([await buckets('minute'), await buckets('hour'), await buckets('day')]).toEqual([1, 1, 1]);
+    const octoberBefore = await store.collection('invoices').count({ period: '2026-10' });
+
+    now = new Date('2026-11-05T00:30:00.000Z');
+    await usageFor(deps).runJobs();
+    await usageFor(deps).runJobs();
+    const usage = (await api.call('GET', v1('/usage?period=2026-11'), { auth })).body;
+    expect(usage.meters.find((m: { meter: string }) => m.meter === 'recording_storage_gb_days').value).toBe(2);
+    expect([await buckets('minute'), await buckets('hour'), await buckets('day')]).toEqual([0, 1, 1]);
+    const october = await store
+      .collection<{ id: string; appId: string; totalCents: number; status: string }>('invoices')
+      .find({ period: '2026-10' });
+    expect(october.length).toBeGreaterThan(octoberBefore);
+    expect(new Set(october.map((i) => i.appId)).size).toBe(october.length);
+    expect(october.every((i) => i.status === 'issued')).toBe(true);
   });
 });
