@@ -42,7 +42,8 @@ export function apiCors(deps: ControlPlaneDeps): MiddlewareHandler<HttpEnv> {
       : c.req.header('authorization') !== undefined;
 
     let allowed =
-      origin === selfOrigin(c.req.url, deps, c.req.header('x-forwarded-proto'), c.req.header('x-forwarded-host'));
+      origin.toLowerCase() ===
+      selfOrigin(c.req.url, deps, c.req.header('x-forwarded-proto'), c.req.header('x-forwarded-host')).toLowerCase();
     allowed ||= originAllowed(origin, trusted);
     allowed ||= !credentialed && (method === 'GET' || method === 'HEAD');
     const appId = APP_PATH.exec(c.req.path)?.[1];
@@ -69,12 +70,12 @@ export function apiCors(deps: ControlPlaneDeps): MiddlewareHandler<HttpEnv> {
   };
 }
 
-/** The origin the request was sent to (behind a trusted proxy, as the proxy says). */
+/** The origin the request was sent to; behind a trusted proxy, as the proxy forwards it (TLS ends there). */
 function selfOrigin(url: string, deps: ControlPlaneDeps, proto?: string, host?: string): string {
   const own = new URL(url);
-  if (deps.config.TRUST_PROXY && host)
-    return `${(proto ?? own.protocol.replace(':', '')).split(',')[0]!.trim()}://${host.split(',')[0]!.trim()}`;
-  return own.origin;
+  if (!deps.config.TRUST_PROXY) return own.origin;
+  const first = (v?: string) => v?.split(',')[0]?.trim() || undefined;
+  return `${first(proto) ?? own.protocol.slice(0, -1)}://${first(host) ?? own.host}`;
 }
 
 /** JSON answers are data, never a page: nothing in them may load, run or be framed. */

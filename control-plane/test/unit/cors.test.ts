@@ -122,6 +122,29 @@ describe('CORS per app', () => {
   });
 });
 
+describe('behind a trusted proxy', () => {
+  it("takes the request's own origin from X-Forwarded-Proto and the Host (a custom domain over TLS)", async () => {
+    const proxied = await buildTestControlPlane({ TRUST_PROXY: 'true', PUBLIC_BASE_URL: 'https://dash.example.com' });
+    try {
+      const dev = await proxied.api.register();
+      const call = (headers: Record<string, string>) =>
+        proxied.cp.http.app.request('http://live.customer.tv/v1/me', {
+          headers: { authorization: `Bearer ${dev.token}`, ...headers },
+        });
+      expect((await call({ origin: 'https://live.customer.tv', 'x-forwarded-proto': 'https' })).status).toBe(200);
+      expect((await call({ origin: 'https://live.customer.tv' })).status).toBe(403);
+      const viaHost = await call({
+        origin: 'https://watch.customer.tv',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'watch.customer.tv',
+      });
+      expect(viaHost.status).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('security headers', () => {
   it('API answers carry the hardening headers', async () => {
     const res = await t.cp.http.app.request('/v1/me', { headers: { authorization: `Bearer ${owner.token}` } });
