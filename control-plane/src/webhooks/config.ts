@@ -31,6 +31,8 @@ export const webhookEnv = {
       }
       return schedule;
     }),
+  /** How long dispatched events stay in the outbox (redelivery reads them); 0 prunes on the next pass. */
+  EVENT_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Attempts one process keeps in flight at once. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),

@@ -235,8 +235,21 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     }
   }
 
+  // Dispatched events are kept for EVENT_RETENTION_DAYS (redelivery and data export read them), then pruned.
+  const retentionMs = config.EVENT_RETENTION_DAYS * 86_400_000;
+  const pruneEveryMs = Math.min(10 * 60_000, retentionMs / 10);
+  let prunedAt = 0;
+  async function pruneOutbox(): Promise<void> {
+    const now = clock.now().getTime();
+    if (now - prunedAt < pruneEveryMs) return;
+    prunedAt = now;
+    const removed = await outbox.deleteMany({ dispatchedAt: { $lt: new Date(now - retentionMs).toISOString() } });
+    if (removed > 0) log.debug({ removed }, 'pruned dispatched events past retention');
+  }
+
   async function pass(): Promise<void> {
     try {
+      await pruneOutbox();
       // Due retries are looked for on the poll and on retry timers; refills after finished attempts
       // only take new events, unless the last look left retries behind for want of room.
       if (wantRetries) {
