@@ -5,6 +5,7 @@ export default defineConfig({
   root: __dirname,
   base: '/',
   esbuild: { jsx: 'automatic' },
+
   build: {
     outDir: 'dist',
     emptyOutDir: true,

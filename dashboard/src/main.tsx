@@ -22,6 +22,7 @@ const Recordings = lazy(() => import('./pages/Recordings'));
 const Profiles = lazy(() => import('./pages/Profiles'));
 const Webhooks = lazy(() => import('./pages/Webhooks'));
 const Chat = lazy(() => import('./pages/Chat'));
+const Analytics = lazy(() => import('./pages/Analytics'));
 const Watch = lazy(() => import('./player/Watch'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 const ResetPassword = lazy(() => import('./pages/ResetPassword'));
@@ -64,6 +65,7 @@ function App() {
           <Route path="/apps/:appId/profiles" element={<Profiles />} />
           <Route path="/apps/:appId/webhooks" element={<Webhooks />} />
           <Route path="/apps/:appId/chat" element={<Chat />} />
+          <Route path="/apps/:appId/analytics" element={<Analytics />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -15,6 +15,7 @@ const APP_NAV = [
   { to: 'profiles', label: 'Transcoding' },
   { to: 'webhooks', label: 'Webhooks' },
   { to: 'chat', label: 'Chat moderation' },
+  { to: 'analytics', label: 'Analytics' },
   { to: 'branding', label: 'Branding' },
   { to: 'keys', label: 'API keys' },
   { to: 'team', label: 'Team' },

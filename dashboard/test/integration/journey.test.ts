@@ -22,6 +22,7 @@ let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
 const consoleErrors: string[] = [];
+const account = { email: `ada-${Date.now()}@example.com`, password: 'correct horse battery staple' };
 const state: { rtmpUrl?: string; streamKey?: string; playbackId?: string; streamPath?: string; appId?: string } = {};
 
 beforeAll(async () => {
@@ -63,13 +64,13 @@ describe('a new developer, by clicking', () => {
     await page.waitForURL('**/login');
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(`ada-${Date.now()}@example.com`);
+    await page.getByLabel('Email').fill(account.email);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
     // The API's own message is shown, not a generic one.
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 10 characters');
     await screenshot(page, '01-register-error');
-    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByLabel('Password').fill(account.password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL('**/apps');
     await page.getByRole('heading', { name: 'No apps yet' }).waitFor();
@@ -89,7 +90,12 @@ describe('a new developer, by clicking', () => {
     await screenshot(page, '04-app-overview');
 
     // A light ladder keeps the 2-core test machine ahead of real time (created over the API: not a clicking step).
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('beamline.session')!).accessToken);
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    const token = ((await login.json()) as { accessToken: string }).accessToken;
     const profile = await fetch(`${base}/v1/apps/${state.appId}/transcoding-profiles`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
