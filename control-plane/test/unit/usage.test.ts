@@ -4,6 +4,7 @@ import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createControlPlane, parseControlPlaneConfig, type ControlPlane, type ControlPlaneDeps } from '../../src';
+import type { RecordingDoc } from '../../src/streams/repo';
 import { usageFor } from '../../src/usage';
 import { ApiClient } from '../helpers';
 
@@ -264,7 +265,7 @@ describe('plans, quotas and invoices', () => {
   it('runs the jobs: storage GB-days once a day, retention per resolution, last month’s invoices', async () => {
     // now is 2026-11-02: apps of the earlier tests have October meters
     const { app, auth, v1, stream } = await newApp();
-    await store.collection('recordings').insert({
+    await store.collection<RecordingDoc>('recordings').insert({
       id: 'rec_jobs',
       appId: app.appId,
       streamId: stream.id,
