@@ -2,7 +2,7 @@
 import { createRateLimit, OutboxMailer } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ControlPlaneDeps } from '../deps';
-import { RateLimited } from '../errors';
+import { NotFound, RateLimited } from '../errors';
 import { ctxOf, requireDeveloper } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { developerRoute, json, ok, publicRoute } from '../http/route';
@@ -46,6 +46,8 @@ const RecoveryCodes = z
   .openapi('RecoveryCodes');
 
 const tags = ['Account security'];
+
+const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 
 export function accountMailSettings(deps: ControlPlaneDeps): AccountMailSettings {
   return {
@@ -218,7 +220,13 @@ export function accountSecurityRoutes(deps: ControlPlaneDeps) {
   );
 
   const outbox = mail.mailer instanceof OutboxMailer ? mail.mailer : null;
-  if (outbox && (deps.config.MAIL_OUTBOX_ROUTES ?? deps.config.NODE_ENV === 'development')) {
+  // The outbox holds live reset links. By default (development) only this machine may read it, so that a
+  // forgotten NODE_ENV on a public server gives nothing away; MAIL_OUTBOX_ROUTES=true opens it to any address.
+  const openToAll = deps.config.MAIL_OUTBOX_ROUTES === true;
+  if (
+    outbox &&
+    (openToAll || (deps.config.MAIL_OUTBOX_ROUTES === undefined && deps.config.NODE_ENV === 'development'))
+  ) {
     app.openapi(
       publicRoute({
         method: 'get',
@@ -248,6 +256,8 @@ export function accountSecurityRoutes(deps: ControlPlaneDeps) {
         },
       }),
       async (c) => {
+        if (!openToAll && !isLoopback(c.get('ip')))
+          throw NotFound('not_found', 'The outbox is served only to this machine (or set MAIL_OUTBOX_ROUTES=true).');
         const { to } = c.req.valid('query');
         const mails = await outbox.list(100);
         const data = mails

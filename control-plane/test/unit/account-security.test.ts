@@ -234,6 +234,25 @@ describe('email verification and password reset through the mail port', () => {
   });
 });
 
+describe('the development outbox', () => {
+  it('in development is served to this machine only; without development or the flag it does not exist', async () => {
+    const dev = await buildTestControlPlane({ NODE_ENV: 'development' });
+    const prod = await buildTestControlPlane({ NODE_ENV: 'production' });
+    try {
+      // app.request() has no socket: not a loopback caller.
+      const remote = await dev.api.call('GET', '/v1/dev/outbox');
+      expect(remote.status).toBe(404);
+      const { port } = await dev.cp.listen(0, '127.0.0.1');
+      const local = await fetch(`http://127.0.0.1:${port}/v1/dev/outbox`);
+      expect(local.status).toBe(200);
+      expect((await prod.api.call('GET', '/v1/dev/outbox')).body.error.code).toBe('not_found');
+    } finally {
+      await dev.close();
+      await prod.close();
+    }
+  });
+});
+
 describe('per-app 2FA enforcement', () => {
   it('an owner with 2FA requires it; members without it get 403 two_factor_required until they enrol', async () => {
     const owner = await t.api.register();
