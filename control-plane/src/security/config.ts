@@ -9,7 +9,7 @@ export const accountSecurityEnv = {
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Beamline <no-reply@localhost>'),
-  /** Serves the development outbox at /v1/dev/outbox (default: on when NODE_ENV=development). */
+  /** /v1/dev/outbox: true serves it to anyone, false never; unset, to loopback callers when NODE_ENV=development. */
   MAIL_OUTBOX_ROUTES: booleanFlag.optional(),
   EMAIL_VERIFICATION_TTL_SECONDS: z.coerce
     .number()
