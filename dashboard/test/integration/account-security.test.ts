@@ -84,7 +84,10 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByRole('button', { name: 'Mail me a link' }).click();
     await expect.poll(() => page.getByText('Check your mail').isVisible()).toBe(true);
     await page.goto(`${platform.urls.dashboard}/dev/outbox`);
-    await page.getByRole('link', { name: /reset-password\?token=/ }).first().click();
+    await page
+      .getByRole('link', { name: /reset-password\?token=/ })
+      .first()
+      .click();
     await page.getByLabel(/New password/).fill('second long password');
     await page.getByRole('button', { name: 'Set the password' }).click();
     await expect.poll(() => page.getByText('Password changed').isVisible()).toBe(true);
