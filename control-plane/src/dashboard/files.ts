@@ -65,6 +65,7 @@ export function loadDashboardFiles(distDir: string, headTags: string[] = []): Da
   const files = new Map<string, StaticFile>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
+      if (name.startsWith('.')) continue; // build metadata (.vite/manifest.json), not for browsers
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
       else {

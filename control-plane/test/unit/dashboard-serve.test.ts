@@ -46,6 +46,8 @@ describe('serving the dashboard', () => {
     const etag = asset.headers.get('etag')!;
     expect((await get(`/assets/${script}`, { 'if-none-match': etag })).status).toBe(304);
 
+    // Build metadata is not served.
+    expect((await get('/.vite/manifest.json')).status).toBe(404);
     const missing = await get('/assets/nothing-here.js');
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('not_found');
