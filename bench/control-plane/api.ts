@@ -38,6 +38,8 @@ async function main() {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_API_KEY_PER_MINUTE: '100000000',
     RATE_LIMIT_IP_PER_MINUTE: '100000000',
+    // the plan's API rate per app (Free by default) would cap the API-key leg too
+    PLANS_JSON: JSON.stringify({ free: { limits: { apiRequestsPerMinute: 100_000_000 } } }),
   });
   const platform = await spawnPlatform(env);
   try {

@@ -43,6 +43,8 @@ async function requests(count: number, rounds: number) {
   const platform = await startTestPlatform({
     RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    // the plan's API rate per app (Free by default) would cap the calls too
+    PLANS_JSON: JSON.stringify({ free: { limits: { apiRequestsPerMinute: 1_000_000 } } }),
   });
   try {
     const app = await createTestApp(platform.urls.api);
