@@ -2,7 +2,7 @@
 // writing the same ladder (built by the same argument builder) from the same RTMP publisher.
 // Run: npx tsx bench/media/start-time.ts   (BENCH_SOURCE=1280x720, BENCH_RUNS=3)
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
@@ -25,7 +25,7 @@ async function firstSegments(dir: string, names: string[], since: number): Promi
 }
 
 async function main() {
-  const t = await startEdgeTest({ LOG_LEVEL: 'silent' });
+  const t = await startEdgeTest({ LOG_LEVEL: 'silent', LIVE_FILES_GRACE_SECONDS: '0' });
   const work = tempDir('beamline-start-');
   const rows: string[] = [];
   for (const latency of ['standard', 'low'] as LatencyMode[]) {
@@ -53,13 +53,15 @@ async function main() {
       await pub.stop();
       baseline.kill('SIGKILL');
 
-      // the edge
+      // the edge (the previous session's files are gone first)
+      const liveDir = join(t.mediaDir, 'live', stream.playbackId);
+      await waitFor(() => !existsSync(liveDir), { timeoutMs: 30_000, what: 'the previous session to be cleaned up' });
       const liveAt = new Promise<number>((resolve) =>
         t.platform.mediaEdge.events.once('live', () => resolve(Date.now())),
       );
       since = Date.now();
       pub = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: 8, size: SOURCE });
-      edge.push(await firstSegments(join(t.mediaDir, 'live', stream.playbackId), names, since));
+      edge.push(await firstSegments(liveDir, names, since));
       live.push((await liveAt) - since);
       await pub.stop();
       await waitForStatus(t, stream.id, 'idle', 60_000);

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { startTestPlatform, type TestPlatform } from '../../all-in-one/test/harness';
 
 // Response bodies are read loosely in tests; assertions check their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Json = any;
 
 export interface EdgeTest {

@@ -1,6 +1,6 @@
 // File work of a live stream's directory: publishing the master playlist, closing playlists, turning it into a recording.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingSummary } from '../control-plane';
 import { FFMPEG_MASTER } from '../ladder/args';
@@ -91,4 +91,16 @@ export async function summarise(dir: string, names: string[]): Promise<Recording
     sizeBytes: await sizeOf(dir),
     renditions,
   };
+}
+
+/** Removes a directory tree; retries when a late writer (a finishing thumbnail) adds a file meanwhile. */
+export async function removeDir(dir: string, attempts = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // restreams while a publisher is connected, reports to the control plane, and leaves a recording or cleans up.
 import type { Logger } from '@beamline/core';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, rename, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ControlPlaneClient, LifecycleReport, PublishAllow, RecordingSummary } from '../control-plane';
 import type { HotFiles } from '../hls/files';
@@ -10,7 +10,7 @@ import { sourceVideoCodec, tapPublisher, waitForHeaders, type PublisherSession }
 import { ladderArgs, restreamArgs } from '../ladder/args';
 import { scaledWidth, variantNames, type LadderProfile } from '../ladder/profile';
 import { SupervisedFfmpeg } from '../ladder/runner';
-import { closeVariants, publishMaster, summarise, variantsReady } from './files';
+import { closeVariants, publishMaster, removeDir, summarise, variantsReady } from './files';
 import { refreshThumbnail } from './thumbnail';
 
 export interface LiveStreamDeps {
@@ -75,6 +75,8 @@ export class LiveStream {
   private cutReason: string | null = null;
   private finishing: Promise<void> | null = null;
   private lastThumbnailAt = 0;
+  /** A thumbnail being written; finishing waits for it before moving or removing the directory. */
+  private thumbnailing: Promise<void> | null = null;
   /** The ladder fitted to the first publisher's source; kept for resumes so variants stay the same. */
   private profile: LadderProfile | null = null;
   readonly dir: string;
@@ -112,7 +114,7 @@ export class LiveStream {
     session.socket.once('close', () => void this.publisherLeft(session));
     const resume = resumed && existsSync(join(this.dir, 'master.m3u8'));
     if (!resume) {
-      await rm(this.dir, { recursive: true, force: true });
+      await removeDir(this.dir);
       this.deps.files.invalidate(this.dir);
     }
     const { hasAudio } = await waitForHeaders(session, 5_000);
@@ -266,6 +268,7 @@ export class LiveStream {
     if (this.publisher && !this.publisher.socket.destroyed) this.publisher.socket.destroy();
     this.publisher = null;
     await this.stopProcesses();
+    await this.thumbnailing;
     const names = variantNames(this.profile ?? this.decision.profile);
     let recording: RecordingSummary | undefined;
     const recordingId = this.decision.recordingId ?? undefined;
@@ -292,7 +295,7 @@ export class LiveStream {
         setTimeout(() => {
           if (this.deps.isLive(playbackId)) return;
           this.deps.files.invalidate(dir);
-          void rm(dir, { recursive: true, force: true });
+          removeDir(dir).catch((err: unknown) => this.log.warn({ err, dir }, 'removing live files failed'));
         }, this.deps.liveFilesGraceMs).unref();
       }
     } catch (err) {
@@ -365,13 +368,12 @@ export class LiveStream {
   }
 
   private async thumbnail(variant: string) {
+    if (this.state === 'ended') return;
     this.lastThumbnailAt = Date.now();
-    try {
-      await refreshThumbnail(this.deps.ffmpegPath, this.dir, variant);
-      this.deps.files.invalidate(join(this.dir, 'thumbnail.jpg'));
-    } catch (err) {
-      this.log.warn({ err }, 'thumbnail failed');
-    }
+    this.thumbnailing = refreshThumbnail(this.deps.ffmpegPath, this.dir, variant)
+      .then(() => this.deps.files.invalidate(join(this.dir, 'thumbnail.jpg')))
+      .catch((err: unknown) => this.log.warn({ err }, 'thumbnail failed'));
+    await this.thumbnailing;
   }
 
   private async checkDisk() {
