@@ -63,8 +63,18 @@ async function measure(mode: 'ours' | 'bare', sockets: Socket[], rate: number, c
     }, 2);
   });
   const expected = total * sockets.length;
-  const drainUntil = performance.now() + 10_000;
-  while (deliveries < expected && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
+  // Wait for the tail: until everything arrived, or nothing arrived for 3 s (at most 60 s), so the next
+  // rate starts on idle sockets and a backlog shows up as latency rather than as loss.
+  const giveUp = performance.now() + 60_000;
+  let seen = deliveries;
+  let quietSince = performance.now();
+  while (deliveries < expected && performance.now() < giveUp && performance.now() - quietSince < 3000) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (deliveries !== seen) {
+      seen = deliveries;
+      quietSince = performance.now();
+    }
+  }
   for (const off of listeners) off();
   const sorted = latencies.subarray(0, deliveries).sort();
   return {
