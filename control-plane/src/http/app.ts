@@ -101,7 +101,10 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
       'request',
     );
   });
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  // Embeddable player pages are meant to be framed on customers' sites; everything else is not.
+  const pageHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin' });
+  const embedHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin', xFrameOptions: false });
+  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') ? embedHeaders(c, next) : pageHeaders(c, next)));
   app.use('/v1/*', jsonSecurityHeaders());
   app.use('/v1/*', apiCors(deps));
   app.use('/v1/*', async (c, next) => {
