@@ -1,9 +1,10 @@
 // Renders documentation/errors-reference.md: the protocol's catalog, the realtime catalog, and every code the
 // services throw (found in their source), with the HTTP status each error kind maps to.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES } from '../../protocol/src/index';
 import { CHAT_ERROR_CODES } from '../../realtime/src/errors';
+import { listFiles } from './files';
 import { GENERATED_NOTE, table } from './markdown';
 
 const STATUS: Record<string, number> = {
@@ -43,19 +44,6 @@ interface Found {
   message?: string;
 }
 
-function sourceFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
 const MESSAGE = String.raw`\s*,\s*(?:(['"\x60])((?:(?!\3).)*)\3)?`;
 const HELPER_CALL = new RegExp(
   String.raw`\b(${Object.keys(HELPERS).join('|')})\(\s*'([a-z][a-z0-9_]*)'${MESSAGE}`,
@@ -77,7 +65,7 @@ export function scanErrorCodes(root: string): Map<string, Found> {
     if (message && !entry.message) entry.message = message.replace(/\$\{[^}]*\}/g, '…');
   };
   for (const service of SERVICES) {
-    for (const file of sourceFiles(join(root, service.dir))) {
+    for (const file of listFiles(join(root, service.dir), /\.ts$/)) {
       const source = readFileSync(file, 'utf8');
       for (const m of source.matchAll(HELPER_CALL)) add(m[2]!, HELPERS[m[1]!]!, service.name, m[4]);
       for (const m of source.matchAll(CLASS_CALL)) add(m[2]!, m[1]!, service.name, m[4]);

@@ -144,23 +144,28 @@ class HlsPlayer extends Emitter<PlayerEvents> implements Player {
   }
 
   private onError(data: ErrorData) {
+    if (this.destroyed) return;
     const status = (data.response as { code?: number } | undefined)?.code;
+    const manifestMissing = data.fatal && data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR;
+    if (manifestMissing && status === 404) {
+      // Not live (yet) is a state, not an error: look again later.
+      this.retryWhileOffline();
+      return;
+    }
     this.emit('error', {
       code: data.details,
       message: data.error?.message ?? data.details,
       fatal: data.fatal,
       details: data,
     });
-    if (!data.fatal || this.destroyed) return;
+    if (!data.fatal) return;
     if ((status === 401 || status === 403) && this.options.tokenProvider) {
       void this.refreshToken().then(() => this.load());
       return;
     }
-    if (status === 404 || data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR) {
-      // Not live (yet): look again later.
-      this.setStatus('offline');
-      clearTimeout(this.offlineTimer);
-      this.offlineTimer = setTimeout(() => this.load(), this.options.offlineRetryMs ?? 5000);
+    if (manifestMissing) {
+      // The edge did not answer: keep trying; the page shows offline meanwhile.
+      this.retryWhileOffline();
       return;
     }
     if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
@@ -172,6 +177,12 @@ class HlsPlayer extends Emitter<PlayerEvents> implements Player {
       return;
     }
     this.setStatus('error');
+  }
+
+  private retryWhileOffline() {
+    this.setStatus('offline');
+    clearTimeout(this.offlineTimer);
+    this.offlineTimer = setTimeout(() => this.load(), this.options.offlineRetryMs ?? 5000);
   }
 
   private refreshToken(): Promise<void> {

@@ -1,9 +1,10 @@
-// Every TypeScript and JavaScript example in documentation/ (and the examples/ folder) type-checks against the
+// Every TypeScript and JavaScript example in documentation/ (and the TypeScript of examples/) type-checks against the
 // SDK's own sources, so a renamed method or a changed type fails the build, not the reader.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { listFiles } from '../../../../scripts/docs/files';
 import { codeBlocks } from './markdown';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -22,25 +23,11 @@ const EXTENSIONS: Record<string, string> = {
 
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
-function files(dir: string, pattern: RegExp): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'node_modules') return [];
-    return statSync(path).isDirectory() ? files(path, pattern) : pattern.test(name) ? [path] : [];
-  });
-}
-
 it('type-checks every code example of the documentation against the SDK', () => {
   mkdirSync(WORK, { recursive: true });
   const written: string[] = [];
   const origin = new Map<string, string>();
-  for (const doc of files(join(ROOT, 'documentation'), /\.md$/)) {
+  for (const doc of listFiles(join(ROOT, 'documentation'), /\.md$/)) {
     codeBlocks(readFileSync(doc, 'utf8')).forEach((block, n) => {
       const ext = EXTENSIONS[block.lang];
       if (!ext) return;
@@ -55,7 +42,7 @@ it('type-checks every code example of the documentation against the SDK', () => 
       origin.set(name, `${relative(ROOT, doc)}:${block.line}`);
     });
   }
-  const examples = files(join(ROOT, 'examples'), /\.(ts|tsx|js|mjs)$/).filter((f) => !/\/dist\//.test(f));
+  const examples = listFiles(join(ROOT, 'examples'), /\.tsx?$/);
   expect(written.length, 'examples found in documentation/').toBeGreaterThan(5);
 
   const entry = (path: string) => [join(SDK, path)];

@@ -1,5 +1,5 @@
-// The player helper in Chromium against the real platform: a signed live stream plays (currentTime advances)
-// and a short-lived playback token is refreshed through the callback without playback stopping.
+// The player helper in Chromium against the real platform: offline until the encoder starts, then a signed live
+// stream plays (currentTime advances) and a short-lived playback token is refreshed without playback stopping.
 import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,11 +58,6 @@ it('plays a signed live stream and refreshes its expiring token without stopping
     preset: 'ultrafast',
   });
   const stream = await sdk.streams.create({ name: 'Player', playbackPolicy: 'signed', profileId: profile.id });
-  publisher = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: 60, size: '320x180', fps: 15 });
-  await waitFor(async () => (await sdk.streams.retrieve(stream.id)).status === 'live', {
-    timeoutMs: 30_000,
-    what: 'the stream to go live',
-  });
 
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -97,6 +92,7 @@ it('plays a signed live stream and refreshes its expiring token without stopping
         playbackId,
         baseUrl,
         tokenProvider: () => w.mintToken(),
+        offlineRetryMs: 1000,
       });
       player.on('token', () => log.tokens++);
       player.on('status', (s) => log.statuses.push(s));
@@ -114,7 +110,10 @@ it('plays a signed live stream and refreshes its expiring token without stopping
       return { time: v.currentTime, paused: v.paused, ...log };
     });
 
-  await waitFor(async () => (await state()).time > 1, { timeoutMs: 30_000, what: 'playback to start' });
+  // Attached before the encoder starts: the player says offline, then picks the stream up by itself.
+  await waitFor(async () => (await state()).statuses.includes('offline'), { what: 'the offline status' });
+  publisher = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: 60, size: '320x180', fps: 15 });
+  await waitFor(async () => (await state()).time > 1, { timeoutMs: 40_000, what: 'playback to start' });
   const started = await state();
   expect(started.levels).toBeGreaterThan(0);
   expect(started.statuses).toContain('live');
