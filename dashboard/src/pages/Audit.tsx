@@ -4,6 +4,7 @@ import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
 import { formatDate, useResource } from '../components/hooks';
+import { Pager, useCursorTrail } from '../components/pager';
 import { EmptyState, ErrorBanner, PageHeader, Spinner } from '../components/ui';
 
 interface Filters {
@@ -21,8 +22,8 @@ export default function Audit() {
   const { appId } = useParams() as { appId: string };
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const trail = useCursorTrail();
+  const cursor = trail.cursor;
   const log = useResource(
     (signal) =>
       api<Page<AuditEntry>>(`/v1/apps/${appId}/audit-logs`, {
@@ -48,7 +49,7 @@ export default function Audit() {
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([undefined]);
+          trail.reset();
           setFilters(draft);
         }}
       >
@@ -81,7 +82,7 @@ export default function Audit() {
         <Spinner />
       ) : log.data?.data.length === 0 ? (
         <EmptyState title="Nothing here">
-          {cursors.length > 1 || Object.values(filters).some(Boolean)
+          {trail.paged || Object.values(filters).some(Boolean)
             ? 'No entries match these filters. Clear them to see everything.'
             : 'Changes to this app (keys, streams, webhooks, team) appear here as they happen.'}
         </EmptyState>
@@ -118,24 +119,7 @@ export default function Audit() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={!log.data?.nextCursor}
-          onClick={() => setCursors([...cursors, log.data?.nextCursor ?? undefined])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager trail={trail} nextCursor={log.data?.nextCursor} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { ApiKey, ApiKeyWithSecret, Page } from '../api/types';
 import { formatDate, useAction, useResource } from '../components/hooks';
-import { SecretOnce } from '../components/SecretOnce';
+import { SecretModal } from '../components/SecretOnce';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';
 
 export default function Keys() {
@@ -140,18 +140,13 @@ export default function Keys() {
         </form>
       </Modal>
 
-      <Modal title={shown?.title ?? ''} open={!!shown} onClose={() => setShown(null)}>
-        {shown && (
-          <div className="stack">
-            <SecretOnce label="API secret" value={shown.key.secret} keyValue={shown.key.key} />
-            <div className="form-actions">
-              <button type="button" className="btn btn-primary" onClick={() => setShown(null)}>
-                I have stored the secret
-              </button>
-            </div>
-          </div>
-        )}
-      </Modal>
+      <SecretModal
+        title={shown?.title ?? ''}
+        label="API secret"
+        value={shown?.key.secret ?? null}
+        keyValue={shown?.key.key}
+        onClose={() => setShown(null)}
+      />
 
       <ConfirmDialog
         open={confirm?.kind === 'rotate'}

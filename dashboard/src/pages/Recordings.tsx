@@ -6,6 +6,7 @@ import type { Page, Recording } from '../api/types';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatBytes, formatDate, formatDuration, useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';
+import { Pager, useCursorTrail } from '../components/pager';
 import { HlsPlayer } from '../player/HlsPlayer';
 
 export default function Recordings() {
@@ -13,8 +14,8 @@ export default function Recordings() {
   const { app } = useCurrentApp();
   const [params] = useSearchParams();
   const streamId = params.get('streamId') ?? undefined;
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const trail = useCursorTrail();
+  const cursor = trail.cursor;
   const recordings = useResource(
     (signal) =>
       api<Page<Recording>>(`/v1/apps/${appId}/recordings`, { signal, query: { limit: 25, cursor, streamId } }),
@@ -106,24 +107,7 @@ export default function Recordings() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={!recordings.data?.nextCursor}
-          onClick={() => setCursors([...cursors, recordings.data?.nextCursor ?? undefined])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager trail={trail} nextCursor={recordings.data?.nextCursor} />
       <Modal title="Recording" open={!!playing} onClose={() => setPlaying(null)} wide>
         {playing && <HlsPlayer src={playing.hlsUrl} muted={false} />}
       </Modal>

@@ -3,13 +3,14 @@ import { Fragment, useState } from 'react';
 import { api } from '../api/client';
 import type { Page, WebhookDelivery } from '../api/types';
 import { formatDate, useAction, useResource } from '../components/hooks';
+import { Pager, useCursorTrail } from '../components/pager';
 import { ErrorBanner, Spinner, StatusBadge } from '../components/ui';
 
 export function DeliveryLog({ appId, webhookId, canWrite }: { appId: string; webhookId: string; canWrite: boolean }) {
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const trail = useCursorTrail();
   const [open, setOpen] = useState<string | null>(null);
-  const cursor = cursors[cursors.length - 1];
+  const cursor = trail.cursor;
   const log = useResource(
     (signal) =>
       api<Page<WebhookDelivery>>(`/v1/apps/${appId}/webhooks/${webhookId}/deliveries`, {
@@ -30,7 +31,7 @@ export function DeliveryLog({ appId, webhookId, canWrite }: { appId: string; web
           <select
             value={status}
             onChange={(e) => {
-              setCursors([undefined]);
+              trail.reset();
               setStatus(e.target.value);
             }}
           >
@@ -123,24 +124,7 @@ export function DeliveryLog({ appId, webhookId, canWrite }: { appId: string; web
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={cursors.length <= 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          disabled={!log.data?.nextCursor}
-          onClick={() => setCursors([...cursors, log.data?.nextCursor ?? undefined])}
-        >
-          Older
-        </button>
-      </div>
+      <Pager trail={trail} nextCursor={log.data?.nextCursor} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import type { Page, Webhook, WebhookTestResult, WebhookWithSecret } from '../api/types';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { useAction, useResource } from '../components/hooks';
-import { SecretOnce } from '../components/SecretOnce';
+import { SecretModal } from '../components/SecretOnce';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';
 import { DeliveryLog } from './WebhookDeliveries';
 import { EventPicker } from './WebhookEvents';
@@ -248,19 +248,13 @@ export default function Webhooks() {
         )}
       </Modal>
 
-      <Modal title={secret?.title ?? ''} open={!!secret} onClose={() => setSecret(null)}>
-        {secret && (
-          <div className="stack">
-            <p>Verify each delivery's Webhook-Signature header with this secret.</p>
-            <SecretOnce label="Signing secret" value={secret.hook.secret} />
-            <div className="form-actions">
-              <button type="button" className="btn btn-primary" onClick={() => setSecret(null)}>
-                I have stored the secret
-              </button>
-            </div>
-          </div>
-        )}
-      </Modal>
+      <SecretModal
+        title={secret?.title ?? ''}
+        label="Signing secret"
+        value={secret?.hook.secret ?? null}
+        intro="Verify each delivery's Webhook-Signature header with this secret."
+        onClose={() => setSecret(null)}
+      />
 
       <ConfirmDialog
         open={confirm?.kind === 'rotate'}
