@@ -135,7 +135,8 @@ export function usageRoutes(deps: ControlPlaneDeps) {
   );
 
   const planOut = async (appId: string) => {
-    const [plan, doc] = await Promise.all([plans.planOf(appId, 0), plans.doc(appId)]);
+    const doc = await plans.doc(appId);
+    const plan = plans.catalog[doc?.plan ?? plans.defaultPlan];
     return { plan, changedBy: doc?.changedBy ?? null, changedAt: doc?.changedAt ?? null };
   };
   app.openapi(

@@ -123,8 +123,9 @@ export class UsageService {
     const period = previousPeriod(now);
     const billed = await store.collection<MeterDoc>(USAGE_COLLECTIONS.meters).find({ period });
     for (const appId of new Set(billed.map((m) => m.appId))) await this.issue(appId, period);
-    for (const open of await store.collection<InvoiceDoc>('invoices').find({ external: { $exists: false } }))
-      if (this.payments) await this.sync(open);
+    if (this.payments)
+      for (const open of await store.collection<InvoiceDoc>('invoices').find({ external: { $exists: false } }))
+        await this.sync(open);
   }
 
   /** Adds one day of each app's ready recordings to its storage GB-days (yesterday, once). */
