@@ -50,7 +50,9 @@ export default function Watch({ embed }: { embed?: boolean }) {
     );
   }
   if (!data || !status) return <Spinner />;
-  const src = status === 'live' ? data.stream.hlsUrl + (token ? `?token=${encodeURIComponent(token)}` : '') : null;
+  const needsToken = data.stream.playbackPolicy === 'signed' && !token;
+  const src =
+    status === 'live' && !needsToken ? data.stream.hlsUrl + (token ? `?token=${encodeURIComponent(token)}` : '') : null;
 
   return (
     <WatchBody
@@ -58,6 +60,7 @@ export default function Watch({ embed }: { embed?: boolean }) {
       embed={!!embed}
       src={src}
       status={status}
+      needsToken={needsToken}
       viewers={viewers ?? 0}
       liveSince={liveSince}
       onEvent={(e) => {
@@ -82,6 +85,7 @@ function WatchBody({
   embed,
   src,
   status,
+  needsToken,
   viewers,
   liveSince,
   onEvent,
@@ -90,6 +94,7 @@ function WatchBody({
   embed: boolean;
   src: string | null;
   status: WatchInfo['stream']['status'];
+  needsToken: boolean;
   viewers: number;
   liveSince: string | null;
   onEvent(e: EventEnvelope): void;
@@ -144,10 +149,19 @@ function WatchBody({
             ) : (
               <div className="video-frame">
                 <div className="video-overlay offline">
-                  <div>
-                    <strong>{status === 'disabled' ? 'This stream is unavailable.' : 'The stream is offline.'}</strong>
-                    <p>It starts here by itself when the broadcast begins.</p>
-                  </div>
+                  {needsToken ? (
+                    <div>
+                      <strong>This stream is private.</strong>
+                      <p>Open it from the site that shared it: its link carries a playback token.</p>
+                    </div>
+                  ) : (
+                    <div>
+                      <strong>
+                        {status === 'disabled' ? 'This stream is unavailable.' : 'The stream is offline.'}
+                      </strong>
+                      <p>It starts here by itself when the broadcast begins.</p>
+                    </div>
+                  )}
                 </div>
               </div>
             )}
