@@ -11,7 +11,8 @@ let env: Record<string, string>;
 let proc: PlatformProcess;
 let platform: Platform;
 let realtimeUrl: string;
-let channelId: string;
+let channelId: string; // a stream's own (livestream) channel
+let roomId: string; // a messaging channel: its members are listed and announced
 const clients: ChatClient[] = [];
 
 async function connect(
@@ -23,7 +24,7 @@ async function connect(
     tokenProvider: () => platform.createUserToken(userId, { role: opts.role ?? 'user', ttl: opts.ttl ?? 600 }),
     requestTimeoutMs: 3000,
     socketOptions: opts.slow
-      ? { reconnectionDelay: 8000, reconnectionDelayMax: 8000, randomizationFactor: 0 }
+      ? { reconnectionDelay: 15_000, reconnectionDelayMax: 15_000, randomizationFactor: 0 }
       : { reconnectionDelay: 200, reconnectionDelayMax: 1000 },
   });
   clients.push(client);
@@ -37,7 +38,8 @@ beforeAll(async () => {
   realtimeUrl = `http://127.0.0.1:${env.REALTIME_PORT}`;
   const app = await createTestApp(proc.api);
   platform = new Platform({ apiKey: app.apiKey, apiSecret: app.apiSecret, baseUrl: proc.api });
-  channelId = (await platform.streams.create({ name: 'Chat test' })).id; // a stream's own channel
+  channelId = (await platform.streams.create({ name: 'Chat test' })).id;
+  roomId = (await platform.channels.create({ type: 'messaging', name: 'Room' })).id;
 });
 
 afterAll(async () => {
@@ -49,8 +51,8 @@ describe('ChatClient', () => {
   it('joins, sends, reads history, sees typing, reactions, edits, deletes and moderation', async () => {
     const alice = await connect('alice');
     const mod = await connect('mod', { role: 'moderator' });
-    const a = alice.channel(channelId);
-    const m = mod.channel(channelId);
+    const a = alice.channel(roomId);
+    const m = mod.channel(roomId);
     await a.join();
     const joined = await m.join();
     expect(joined.members.map((x) => x.userId)).toEqual(expect.arrayContaining(['alice', 'mod']));
@@ -95,6 +97,25 @@ describe('ChatClient', () => {
     expect(muted).toMatchObject({ code: 'muted' });
     await m.unmute('alice');
     await a.send('back');
+  });
+
+  it('sees presence change when someone joins, and refuses a bad token with a clear code', async () => {
+    const host = await connect('host');
+    const presence: string[] = [];
+    host.channel(roomId).on('presence', (p) => presence.push(`${p.userId}:${p.online}`));
+    await host.channel(roomId).join();
+    const guest = await connect('guest');
+    await guest.channel(roomId).join();
+    await waitFor(() => presence.includes('guest:true'), { what: 'the guest in presence' });
+
+    const refused = await ChatClient.connect({ url: realtimeUrl, token: 'not-a-token' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ChatError);
+    expect(refused).toMatchObject({ code: 'unauthorized' });
+    const other = await ChatClient.connect({
+      url: realtimeUrl,
+      token: platform.createUserToken('x', { ttl: 60 }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+    }).catch((e: unknown) => e);
+    expect(other).toMatchObject({ code: 'unauthorized' });
   });
 
   it('receives platform events after subscribing', async () => {
@@ -164,6 +185,8 @@ describe('ChatClient', () => {
     restarted = true;
     await sending;
     expect(sendError).toBeUndefined();
+    // Bob sent everything while alice was still away (she retries every 15 s): a real gap to fill.
+    expect(alice.state).not.toBe('connected');
     expect(restarted).toBe(true);
     await waitFor(() => received.length >= TOTAL, { timeoutMs: 30_000, what: 'alice to catch up' });
     await new Promise((r) => setTimeout(r, 500)); // room for a late duplicate to show
