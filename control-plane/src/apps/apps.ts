@@ -2,7 +2,7 @@
 import type { SecretBox } from '@beamline/core';
 import { newId } from '@beamline/protocol';
 import type { AppCtx, Ctx } from '../context';
-import { Forbidden } from '../errors';
+import { Forbidden, Unauthorized } from '../errors';
 import { issueKey } from '../keys/keys';
 import type { MemberRole } from '../permissions';
 import type { AppDoc } from '../repos';
@@ -33,6 +33,9 @@ export async function createApp(
   userId: string,
   input: { name: string; description?: string | undefined },
 ) {
+  // An access token outlives a deleted account by its few minutes of validity: no app for a ghost.
+  if (!(await ctx.repos.users.findOne({ id: userId })))
+    throw Unauthorized('unauthorized', 'This account no longer exists.');
   const now = ctx.clock.now().toISOString();
   const app: AppDoc = {
     id: newId('app'),

@@ -95,3 +95,17 @@ describe('accounts', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('a deleted account', () => {
+  it('cannot create apps with an access token issued before the deletion', async () => {
+    const dev = await t.api.register();
+    const del = await t.api.call('POST', '/v1/me/delete', {
+      auth: { bearer: dev.token },
+      body: { password: dev.password },
+    });
+    expect(del.status, JSON.stringify(del.body)).toBeLessThan(300);
+    const res = await t.api.call('POST', '/v1/apps', { auth: { bearer: dev.token }, body: { name: 'ghost' } });
+    expect(res.status).toBe(401);
+    expect((await t.api.call('GET', '/v1/apps', { auth: { bearer: dev.token } })).body.data).toEqual([]);
+  });
+});
