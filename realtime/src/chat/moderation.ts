@@ -159,5 +159,10 @@ export async function setBlocklist(ctx: ChatCtx, input: { words: string[]; mode:
   const words = normaliseWords(input.words);
   const set = { words, mode: input.mode, updatedAt: ctx.chat.now().toISOString() };
   await ctx.chat.repos(ctx.appId).blocklists.upsert({ id: ctx.appId }, { set }, { id: ctx.appId, ...set });
+  await ctx.chat.events.publish(ctx.appId, 'chat.moderation', {
+    action: 'blocklist',
+    by: actorName(ctx.actor),
+    details: { mode: input.mode, words: words.length },
+  });
   return { words, mode: input.mode };
 }

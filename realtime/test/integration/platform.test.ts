@@ -114,11 +114,18 @@ describe('chat through the platform', () => {
       body: { slowModeSeconds: 10 },
     });
     expect(slow.body.slowModeSeconds).toBe(10);
+    const mod = await connect(platform.urls.realtime!, await app.token('mod', 'moderator'));
+    clients.push(mod);
     const block = await api.call('PUT', `/v1/apps/${app.appId}/blocklist`, {
       auth: app.auth,
       body: { words: ['Spoiler'], mode: 'mask' },
     });
     expect(block.body).toEqual({ words: ['spoiler'], mode: 'mask' });
+    const notice = await waitFor(() =>
+      mod.eventsOf('chat.moderation').find((e) => (e.data as { action: string }).action === 'blocklist'),
+    );
+    expect(notice.data).toMatchObject({ details: { mode: 'mask', words: 1 } });
+    expect(troll.eventsOf('chat.moderation')).toEqual([]);
     const masked = await troll.request('message.send', { channelId: channel.id, text: 'spoiler alert' });
     expect(masked.ok && masked.message.text).toBe('******* alert');
   });
