@@ -5,6 +5,8 @@ import type { EventBus } from './bus';
 import type { DocumentStore } from './store';
 
 export const EVENTS_TOPIC = 'events';
+/** Usage facts for metering that are no platform event (a realtime connection): `{type, appId, userId}`. */
+export const USAGE_TOPIC = 'usage';
 
 /** The outbox document: the envelope plus dispatch bookkeeping for the webhook dispatcher. */
 export interface StoredEvent {

@@ -5,6 +5,7 @@ import {
   EVENTS_TOPIC,
   PRIVACY_TOPIC,
   serveMetrics,
+  USAGE_TOPIC,
   type DocumentStore,
   type EventBus,
   type Logger,
@@ -121,6 +122,8 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
   });
 
   io.on('connection', (socket) => {
+    const { appId, userId } = socket.data as SocketUser;
+    deps.bus.publish(USAGE_TOPIC, { type: 'connection', appId, userId }).catch(() => undefined); // metering
     if (joinsModeratorRoom(socket.data as SocketUser))
       void socket.join(rooms.moderators((socket.data as SocketUser).appId));
     attachHandlers(rt, socket);

@@ -13,6 +13,7 @@ export const SUM_FIELDS = [
   'renditionSeconds',
   'messages',
   'reactions',
+  'joins',
   'connections',
   'apiCalls',
   'api2xx',

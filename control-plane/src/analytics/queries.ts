@@ -45,7 +45,7 @@ function point(b: BucketDoc): TimelinePoint {
     ingestMinutes: round3((b.ingestSeconds ?? 0) / 60),
     messages: b.messages ?? 0,
     reactions: b.reactions ?? 0,
-    chatJoins: b.connections ?? 0,
+    chatJoins: b.joins ?? 0,
     apiCalls: b.apiCalls ?? 0,
     api2xx: b.api2xx ?? 0,
     api4xx: b.api4xx ?? 0,
@@ -98,7 +98,7 @@ export async function overview(store: DocumentStore, appId: string, range: Range
     ingestMinutes: round3((totals.ingestSeconds ?? 0) / 60),
     messages: totals.messages ?? 0,
     reactions: totals.reactions ?? 0,
-    chatJoins: totals.connections ?? 0,
+    chatJoins: totals.joins ?? 0,
     apiCalls: totals.apiCalls ?? 0,
   };
 }

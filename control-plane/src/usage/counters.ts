@@ -27,7 +27,7 @@ export class UsageCounters {
   private readonly node = `n${randomToken(12)}`;
   private seq = 0;
   private api = new Map<string, ApiCount>();
-  private chat = new Map<string, { messages: number; reactions: number; connections: number }>();
+  private chat = new Map<string, { messages: number; reactions: number; joins: number; connections: number }>();
   private chatPeaks = new Map<string, number>();
   private users = new Set<string>();
   /** Chat users this process already claimed this month (skips a store round trip per event). */
@@ -51,7 +51,7 @@ export class UsageCounters {
   private chatOf(appId: string) {
     let c = this.chat.get(appId);
     if (!c) {
-      c = { messages: 0, reactions: 0, connections: 0 };
+      c = { messages: 0, reactions: 0, joins: 0, connections: 0 };
       this.chat.set(appId, c);
     }
     return c;
@@ -61,6 +61,13 @@ export class UsageCounters {
     const id = `${appId}|${monthOf(at)}|${userId}`;
     if (this.knownUsers.has(id)) return;
     this.users.add(id);
+  }
+
+  /** A realtime connection of a chat user (the bus topic USAGE_TOPIC): a connected user is active this month. */
+  countUsageFact(fact: { type?: unknown; appId?: unknown; userId?: unknown }, now: Date): void {
+    if (fact?.type !== 'connection' || typeof fact.appId !== 'string' || typeof fact.userId !== 'string') return;
+    this.chatOf(fact.appId).connections++;
+    this.seeUser(fact.appId, fact.userId, now);
   }
 
   /** Realtime's events on the bus: messages, reactions and channel joins (presence) of chat users. */
@@ -84,7 +91,7 @@ export class UsageCounters {
         const data = event.data as EventEnvelope<'presence.changed'>['data'];
         if (!data || !Array.isArray(data.members)) return;
         if (data.online) {
-          this.chatOf(appId).connections++;
+          this.chatOf(appId).joins++;
           this.seeUser(appId, data.userId, now);
         }
         const id = `${appId}|${data.channelId}`;

@@ -1,5 +1,5 @@
 // The usage service of one control plane: plans, meters, counters, quotas, invoices, and their background jobs.
-import { EVENTS_TOPIC } from '@beamline/core';
+import { EVENTS_TOPIC, USAGE_TOPIC } from '@beamline/core';
 import type { EventEnvelope } from '@beamline/protocol';
 import { ANALYTICS_INDEXES, pruneBuckets } from '../analytics/buckets';
 import type { Ctx } from '../context';
@@ -26,7 +26,7 @@ export class UsageService {
   readonly payments: PaymentProvider | null;
   private readonly rates: PlanRateLimits;
   private timers: NodeJS.Timeout[] = [];
-  private unsubscribe: (() => Promise<void>) | null = null;
+  private unsubscribe: (() => Promise<void>)[] | null = null;
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly deps: ControlPlaneDeps) {
@@ -150,9 +150,14 @@ export class UsageService {
 
   async start(): Promise<void> {
     if (this.unsubscribe) return;
-    this.unsubscribe = await this.deps.bus.subscribe(EVENTS_TOPIC, (message) => {
-      this.counters.countChatEvent(message as EventEnvelope, this.deps.clock.now());
-    });
+    this.unsubscribe = [
+      await this.deps.bus.subscribe(EVENTS_TOPIC, (message) => {
+        this.counters.countChatEvent(message as EventEnvelope, this.deps.clock.now());
+      }),
+      await this.deps.bus.subscribe(USAGE_TOPIC, (message) => {
+        this.counters.countUsageFact(message as { type?: unknown }, this.deps.clock.now());
+      }),
+    ];
     const flush = setInterval(() => void this.flush(), this.deps.config.USAGE_FLUSH_MS);
     flush.unref();
     this.timers.push(flush);
@@ -171,7 +176,7 @@ export class UsageService {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe ?? []) await unsubscribe();
     this.unsubscribe = null;
     await this.flush();
   }
