@@ -130,6 +130,24 @@ describe('chat through the platform', () => {
     expect(masked.ok && masked.message.text).toBe('******* alert');
   });
 
+  it("delivers the control plane's stream events to subscribers, and a stream's own channel opens", async () => {
+    const app = await newApp();
+    const other = await newApp();
+    const viewer = await connect(platform.urls.realtime!, await app.token('viewer'));
+    const outsider = await connect(platform.urls.realtime!, await other.token('viewer'));
+    clients.push(viewer, outsider);
+    await viewer.request('events.subscribe', {});
+    await outsider.request('events.subscribe', {});
+    const created = await api.call('POST', `/v1/apps/${app.appId}/streams`, { auth: app.auth, body: { name: 'Show' } });
+    expect(created.status).toBe(201);
+    const event = await waitFor(() => viewer.eventsOf('stream.created')[0]);
+    expect(event).toMatchObject({ appId: app.appId, data: { streamId: created.body.id } });
+    const joined = await viewer.request('channel.join', { channelId: created.body.id });
+    expect(joined.ok && joined.channel.type).toBe('livestream');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(outsider.events).toEqual([]);
+  });
+
   it("keeps one app's chat out of another's reach", async () => {
     const one = await newApp();
     const two = await newApp();
