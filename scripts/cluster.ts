@@ -2,15 +2,17 @@
 // machine, over a local redis-server (started here unless REDIS_URL is given) and MONGODB_URL when given.
 // A supervisor restarts a process that dies, as an orchestrator would; Ctrl-C stops everything in order.
 //
-// The embedded store belongs to one process: without MONGODB_URL the control plane owns it and the
-// realtime nodes cannot run (they need the shared store); start with MONGODB_URL, or choose the
-// services with --services=control-plane,media-edge.
+// Without MONGODB_URL, this process owns the embedded store under DATA_DIR and shares it with the
+// control plane and the realtime nodes over loopback HTTP (STORE_URL, with a secret made per run): the
+// datafiles belong to one process, so the services cannot each open them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import * as net from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadOrCreateSecrets } from '@beamline/core';
+import { EmbeddedStore, loadOrCreateSecrets, storeHandler } from '@beamline/core';
 
 export type ServiceName = 'control-plane' | 'realtime-1' | 'realtime-2' | 'media-edge';
 export const ALL_SERVICES: ServiceName[] = ['control-plane', 'realtime-1', 'realtime-2', 'media-edge'];
@@ -110,13 +112,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const supervise = opts.supervise ?? true;
   const restartDelayMs = opts.restartDelayMs ?? 500;
   const out = opts.onOutput ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
-  const realtimeWanted = wanted.some((s) => s.startsWith('realtime'));
-  if (realtimeWanted && !e.MONGODB_URL) {
-    throw new Error(
-      'the realtime nodes need MONGODB_URL: several processes cannot share the embedded store, which the control ' +
-        'plane owns. Start with MONGODB_URL=mongodb://…, or run only --services=control-plane,media-edge.',
-    );
-  }
   const dataDir = resolve(e.DATA_DIR || './data');
   const secrets = loadOrCreateSecrets(dataDir);
   const ports = {
@@ -144,6 +139,22 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   if (!e.REDIS_URL) await startRedis();
 
+  // The shared embedded store (no MongoDB): served on a loopback port to the processes that need it.
+  let shared: { store: EmbeddedStore; server: Server; url: string } | null = null;
+  if (!e.MONGODB_URL) {
+    const store = new EmbeddedStore({ dataDir });
+    await store.ping();
+    const secret = randomBytes(24).toString('hex');
+    const server = createServer(storeHandler(store, secret));
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(e.CLUSTER_STORE_PORT || 0), '127.0.0.1', () =>
+        resolve((server.address() as net.AddressInfo).port),
+      );
+    });
+    shared = { store, server, url: `http://:${secret}@127.0.0.1:${port}/` };
+  }
+
   const host = e.PUBLIC_HOST || 'localhost';
   const base: Record<string, string> = Object.fromEntries(
     Object.entries({
@@ -152,6 +163,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       HOST: e.HOST || '127.0.0.1',
       DATA_DIR: dataDir,
       REDIS_URL: redisUrl,
+      STORE_URL: shared?.url,
       JWT_SECRET: e.JWT_SECRET || secrets.JWT_SECRET,
       EDGE_SECRET: e.EDGE_SECRET || secrets.EDGE_SECRET,
       MASTER_KEY: e.MASTER_KEY || secrets.MASTER_KEY,
@@ -174,7 +186,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const envOf = (name: ServiceName): Record<string, string> => {
     if (name === 'realtime-1') return { ...base, REALTIME_PORT: String(ports.realtime[0]) };
     if (name === 'realtime-2') return { ...base, REALTIME_PORT: String(ports.realtime[1]) };
-    if (name === 'media-edge') return { ...base, MEDIA_DIR: e.MEDIA_DIR || join(dataDir, 'media') };
+    if (name === 'media-edge') {
+      const { STORE_URL: _edgeHasNoStore, ...edge } = base;
+      return { ...edge, MEDIA_DIR: e.MEDIA_DIR || join(dataDir, 'media') };
+    }
     return { ...base, PORT: String(ports.api) };
   };
   const httpPortOf = (name: ServiceName) =>
@@ -224,6 +239,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     stopping = true;
     for (const group of [['media-edge'], ['realtime-1', 'realtime-2'], ['control-plane']] as ServiceName[][])
       await Promise.all(group.filter((n) => services.has(n)).map(stopService));
+    if (shared) {
+      await new Promise<void>((r) => {
+        shared!.server.close(() => r());
+        shared!.server.closeAllConnections();
+      });
+      await shared.store.close();
+    }
     if (redisProc) {
       redisProc.kill('SIGTERM');
       await exited(redisProc);
@@ -294,6 +316,7 @@ async function main() {
     ...(cluster.services.has('media-edge') ? [`  RTMP ingest        ${cluster.urls.rtmp}`] : []),
     ...(cluster.services.has('media-edge') ? [`  HLS                ${cluster.urls.hls}`] : []),
     `  Redis              ${cluster.redisUrl}`,
+    `  Store              ${cluster.env.MONGODB_URL ? 'MongoDB' : 'embedded, shared by this process over loopback'}`,
     `  Status             ${cluster.urls.api}/status`,
     '',
   ];

@@ -25,7 +25,11 @@ async function main() {
     level: config.LOG_LEVEL,
     pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
   });
-  const store = await openStore({ mongodbUrl: config.MONGODB_URL, dataDir: config.DATA_DIR });
+  const store = await openStore({
+    mongodbUrl: config.MONGODB_URL,
+    storeUrl: config.STORE_URL,
+    dataDir: config.DATA_DIR,
+  });
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const bus: EventBus = config.REDIS_URL
     ? new RedisBus(new Redis(config.REDIS_URL), new Redis(config.REDIS_URL))

@@ -1,5 +1,14 @@
 // The realtime node's configuration, parsed once and strictly from the environment.
-import { booleanFlag, ConfigError, logLevel, masterKey, parseEnv, port, shutdownDrainMs } from '@beamline/core';
+import {
+  booleanFlag,
+  ConfigError,
+  logLevel,
+  masterKey,
+  parseEnv,
+  port,
+  shutdownDrainMs,
+  storeUrlEnv,
+} from '@beamline/core';
 import { z } from 'zod';
 
 export const realtimeEnv = {
@@ -11,6 +20,8 @@ export const realtimeEnv = {
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL')
     .optional(),
+  /** `npm run cluster` without MongoDB: the embedded store the cluster shares over loopback. */
+  STORE_URL: storeUrlEnv,
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -31,9 +42,9 @@ export type RealtimeConfig = ReturnType<typeof parseRealtimeConfig>;
 
 export function parseRealtimeConfig(env: Record<string, string | undefined>) {
   const config = parseEnv(realtimeEnv, env);
-  if (config.REDIS_URL && !config.MONGODB_URL) {
+  if (config.REDIS_URL && !config.MONGODB_URL && !config.STORE_URL) {
     throw new ConfigError([
-      'MONGODB_URL: required when REDIS_URL is set — several realtime nodes must share one store, and the embedded store belongs to one process',
+      'MONGODB_URL: required when REDIS_URL is set — several realtime nodes must share one store, and the embedded store belongs to one process (npm run cluster shares it through STORE_URL)',
     ]);
   }
   return config;

@@ -25,7 +25,11 @@ async function main() {
     level: config.LOG_LEVEL,
     pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
   });
-  const store = await openStore({ mongodbUrl: config.MONGODB_URL, dataDir: config.DATA_DIR });
+  const store = await openStore({
+    mongodbUrl: config.MONGODB_URL,
+    storeUrl: config.STORE_URL,
+    dataDir: config.DATA_DIR,
+  });
   const url = config.REDIS_URL;
   const counters = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : undefined;
   const bus: EventBus = url ? new RedisBus(new Redis(url), new Redis(url)) : new InProcessBus();

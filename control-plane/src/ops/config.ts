@@ -1,5 +1,5 @@
 // Configuration of the operator endpoints: which components the status page probes, and how often.
-import { shutdownDrainMs } from '@beamline/core';
+import { shutdownDrainMs, storeUrlEnv } from '@beamline/core';
 import { z } from 'zod';
 
 export const opsEnv = {
@@ -17,4 +17,6 @@ export const opsEnv = {
     .optional(),
   STATUS_PROBE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
   SHUTDOWN_DRAIN_MS: shutdownDrainMs,
+  /** `npm run cluster` without MongoDB: the embedded store the cluster shares over loopback. */
+  STORE_URL: storeUrlEnv,
 };

@@ -1,6 +1,15 @@
 // One contract for every store adapter: the embedded store always, MongoDB whenever MONGODB_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuplicateKeyError, EmbeddedStore, MongoStore, tenantCollection, type DocumentStore } from '../../src/store';
+import { createServer } from 'node:http';
+import {
+  DuplicateKeyError,
+  EmbeddedStore,
+  MongoStore,
+  RemoteStore,
+  storeHandler,
+  tenantCollection,
+  type DocumentStore,
+} from '../../src/store';
 import { tempDir } from '../../testing';
 
 interface Doc {
@@ -20,6 +29,29 @@ const legs: { name: string; open: () => Promise<{ store: DocumentStore; cleanup:
       const dir = tempDir();
       const store = new EmbeddedStore({ dataDir: dir.path });
       return { store, cleanup: async () => (await store.close(), dir.remove()) };
+    },
+  },
+  {
+    // the embedded store served over loopback HTTP to the other processes of a development cluster
+    name: 'remote (embedded, shared over HTTP)',
+    open: async () => {
+      const dir = tempDir();
+      const owner = new EmbeddedStore({ dataDir: dir.path });
+      const server = createServer(storeHandler(owner, 'a-store-secret'));
+      const port = await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+      );
+      const store = new RemoteStore(`http://:a-store-secret@127.0.0.1:${port}/`);
+      const refused = new RemoteStore(`http://:wrong-secret@127.0.0.1:${port}/`);
+      await expect(refused.ping()).rejects.toThrow(/401/);
+      return {
+        store,
+        cleanup: async () => {
+          await new Promise<void>((r) => server.close(() => r()));
+          await owner.close();
+          dir.remove();
+        },
+      };
     },
   },
 ];
