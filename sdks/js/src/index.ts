@@ -1,5 +1,6 @@
 // Server entry of @beamline/sdk: the REST client, token helpers and the shared wire types.
 export { Platform, type PlatformOptions } from './server/platform';
+export { SDK_VERSION } from './version';
 export { PlatformError, type PlatformErrorCode } from './server/errors';
 export { PageIterator, type Page } from './server/pagination';
 export type { RequestInfo } from './server/http';

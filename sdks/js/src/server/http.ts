@@ -1,4 +1,5 @@
 // The transport of the server client: Basic auth, JSON, typed errors, retries with backoff for idempotent calls.
+import { SDK_VERSION } from '../version';
 import { PlatformError } from './errors';
 
 export interface HttpOptions {
@@ -91,6 +92,7 @@ export class HttpClient {
     const headers: Record<string, string> = {
       authorization: this.authorization,
       accept: asText ? '*/*' : 'application/json',
+      'x-beamline-sdk': `js/${SDK_VERSION}`,
     };
     let body: BodyInit | undefined;
     if (init.raw) {

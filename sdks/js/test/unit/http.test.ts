@@ -1,5 +1,7 @@
 // The server client's transport against a scripted loopback HTTP server: errors, retries, pagination.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, HttpClient } from '../../src/server/http';
@@ -34,11 +36,15 @@ describe('HttpClient', () => {
   it('sends Basic credentials and parses JSON', async () => {
     const { url } = await serve((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ auth: req.headers.authorization, url: req.url }));
+      res.end(JSON.stringify({ auth: req.headers.authorization, url: req.url, sdk: req.headers['x-beamline-sdk'] }));
     });
-    const body = await client(url).request<{ auth: string; url: string }>('op', 'GET', '/v1/x', {
+    const body = await client(url).request<{ auth: string; url: string; sdk: string }>('op', 'GET', '/v1/x', {
       query: { limit: 5, skip: undefined },
     });
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(body.sdk).toBe(`js/${pkg.version}`);
     expect(body.auth).toBe(`Basic ${Buffer.from('pk_test:sk_test').toString('base64')}`);
     expect(body.url).toBe('/v1/x?limit=5');
   });
