@@ -85,6 +85,24 @@ describe('HttpClient', () => {
     expect(post.hits()).toBe(1);
   });
 
+  it('maps a proxy error page (not JSON) to a PlatformError and does not wait minutes to retry', async () => {
+    const html = await serve((_req, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'),
+    );
+    await expect(client(html.url, { maxRetries: 0 }).request('op', 'GET', '/v1/x')).rejects.toMatchObject({
+      code: 'internal_error',
+      status: 502,
+    });
+    const slow = await serve((_req, res) => error(res, 429, 'rate_limited', { 'retry-after': '120' }));
+    const started = Date.now();
+    await expect(client(slow.url).request('op', 'GET', '/v1/x')).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterSeconds: 120,
+    });
+    expect(slow.hits()).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('reports a refused connection as network_error with status 0', async () => {
     const { url } = await serve(() => undefined);
     for (const s of servers.splice(0)) s.close();
