@@ -47,7 +47,9 @@ function send(c: Context<HttpEnv>, file: StaticFile, status = 200): Response {
   if (gz) headers.set('content-encoding', 'gzip');
   const body = gz ?? file.body;
   headers.set('content-length', String(body.length));
-  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { status, headers });
+  // A view over the cached bytes, not a copy: assets are served from memory on every request.
+  const view = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
+  return new Response(c.req.method === 'HEAD' ? null : view, { status, headers });
 }
 
 /** Escapes a value for a double-quoted HTML attribute. */

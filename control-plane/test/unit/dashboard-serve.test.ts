@@ -85,7 +85,11 @@ describe('serving the dashboard', () => {
     const branded = await get(`/watch/${stream.playbackId}`, host);
     expect(branded.status).toBe(200);
     expect(await branded.text()).toContain(`/v1/branding/${appId}/theme.css`);
-    expect((await get(`/embed/${stream.playbackId}`, host)).status).toBe(200);
+    const embed = await get(`/embed/${stream.playbackId}`, host);
+    expect(embed.status).toBe(200);
+    // The embeddable page may be framed by the customer's site; the dashboard may not.
+    expect(embed.headers.get('x-frame-options')).toBeNull();
+    expect((await get('/apps')).headers.get('x-frame-options')).toBe('SAMEORIGIN');
     // The dashboard and other apps' streams are not served on a customer's domain.
     expect((await get('/apps', host)).status).toBe(404);
     expect((await get('/login', host)).status).toBe(404);
