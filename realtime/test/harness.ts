@@ -15,6 +15,7 @@ import {
   randomToken,
   SERVER_EVENT,
   CLOSING_EVENT,
+  type ChatMessage,
   type ClientRequestName,
   type ClientRequests,
   type ClosingNotice,
@@ -229,3 +230,47 @@ export function refusal(url: string, token: unknown): Promise<{ message: string;
 }
 
 export { waitFor };
+
+/** Channel order: by server time, then id. */
+export const messageOrder = (a: ChatMessage, b: ChatMessage) =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** A chat client as the SDK behaves: merges by id, re-joins and gap-fills from its last seen id on reconnect. */
+export class ChatView {
+  readonly messages = new Map<string, ChatMessage>();
+  reconnects = 0;
+  constructor(
+    readonly client: TestClient,
+    readonly channelId: string,
+  ) {
+    client.socket.on(SERVER_EVENT, (e: EventEnvelope) => {
+      if (e.type === 'chat.message.new') this.add([(e.data as { message: ChatMessage }).message]);
+    });
+    client.socket.io.on('reconnect', () => {
+      this.reconnects++;
+      this.resync().catch(() => undefined); // the next reconnect tries again
+    });
+  }
+  add(list: ChatMessage[]) {
+    for (const m of list) this.messages.set(m.id, m);
+  }
+  lastSeen(): ChatMessage | undefined {
+    return [...this.messages.values()].sort(messageOrder).at(-1);
+  }
+  async resync(): Promise<void> {
+    const last = this.lastSeen();
+    const joined = await this.client.request('channel.join', { channelId: this.channelId });
+    if (!joined.ok) throw new Error(JSON.stringify(joined));
+    this.add(joined.messages);
+    let after = last?.id;
+    while (after) {
+      const page = await this.client.request('history', { channelId: this.channelId, after, limit: 200 });
+      if (!page.ok) throw new Error(JSON.stringify(page));
+      this.add(page.messages);
+      after = page.hasMore ? page.messages.at(-1)?.id : undefined;
+    }
+  }
+  ordered(): ChatMessage[] {
+    return [...this.messages.values()].sort(messageOrder);
+  }
+}

@@ -7,9 +7,18 @@
 // that sends new connections to a live node, as a load balancer in front of the cluster would.
 import { createServer, connect as tcpConnect, type Server, type Socket as NetSocket } from 'node:net';
 import { startRedis, type RedisServer } from '@beamline/core/testing';
-import type { ChatMessage, EventEnvelope } from '@beamline/protocol';
+import type { ChatMessage } from '@beamline/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, createApp, startCluster, waitFor, type TestClient, type TestCluster, type AnyDoc } from '../harness';
+import {
+  ChatView,
+  connect,
+  createApp,
+  messageOrder,
+  startCluster,
+  waitFor,
+  type AnyDoc,
+  type TestCluster,
+} from '../harness';
 
 let redis: RedisServer;
 let cluster: TestCluster;
@@ -54,52 +63,6 @@ afterAll(async () => {
   await cluster?.close();
   await redis?.stop();
 });
-
-const order = (a: ChatMessage, b: ChatMessage) =>
-  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-
-/** A chat client as the SDK behaves: merges by id, re-joins and gap-fills from its last seen id on reconnect. */
-class ChatView {
-  readonly messages = new Map<string, ChatMessage>();
-  reconnects = 0;
-  nodeSwitches = 0;
-  constructor(
-    readonly client: TestClient,
-    readonly channelId: string,
-  ) {
-    client.socket.on('event', (e: EventEnvelope) => {
-      if (e.type === 'chat.message.new') this.add([(e.data as { message: ChatMessage }).message]);
-    });
-    client.socket.io.on('reconnect', () => {
-      this.reconnects++;
-      void this.resync();
-    });
-  }
-  add(list: ChatMessage[]) {
-    for (const m of list) this.messages.set(m.id, m);
-  }
-  lastSeen(): ChatMessage | undefined {
-    return [...this.messages.values()].sort(order).at(-1);
-  }
-  async resync(): Promise<void> {
-    const last = this.lastSeen();
-    const joined = await this.client.request('channel.join', { channelId: this.channelId });
-    if (!joined.ok) throw new Error(JSON.stringify(joined));
-    this.add(joined.messages);
-    let after = last?.id;
-    while (after) {
-      const page = await this.client.request('history', { channelId: this.channelId, after, limit: 200 });
-      if (!page.ok) throw new Error(JSON.stringify(page));
-      this.add(page.messages);
-      after = page.hasMore ? page.messages.at(-1)?.id : undefined;
-    }
-    this.synced = true;
-  }
-  synced = true;
-  ordered(): ChatMessage[] {
-    return [...this.messages.values()].sort(order);
-  }
-}
 
 it('loses no acknowledged message and shows none twice when a node dies under 50 clients', async () => {
   const app = await createApp(cluster);
@@ -183,7 +146,7 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
   // Every acknowledged message is stored once; resends did not store twice.
   expect(new Set(stored.map((m) => m.clientId)).size).toBe(stored.length);
   for (const id of acked.values()) expect(stored.some((m) => m.id === id)).toBe(true);
-  const full = stored.sort(order).map((m) => m.id);
+  const full = stored.sort(messageOrder).map((m) => m.id);
 
   await waitFor(() => views.every((v) => v.messages.size >= full.length), {
     timeoutMs: 10_000,
