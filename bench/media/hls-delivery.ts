@@ -3,10 +3,9 @@
 // same run. wrk -t2 -c50; runs interleaved (nginx, edge, nginx, edge, …) and the median kept, so both see the
 // same machine load. Run: npx tsx bench/media/hls-delivery.ts   (BENCH_SOURCE=1280x720 BENCH_SECONDS=5 BENCH_RUNS=3)
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
-import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
-import { median, startNginx, wrk } from './support';
+import { median, spawnEdge, startNginx, wrk } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -31,24 +30,8 @@ async function main() {
   const segmentBytes = statSync(`${liveDir}/${stream.playbackId}/${variant}/${segment}`).size;
 
   // the edge in its own process, serving the same media directory, asking the same control plane
-  const secrets = JSON.parse(readFileSync(`${t.platform.dataDir}/secrets.json`, 'utf8')) as { EDGE_SECRET: string };
-  const hlsPort = await freePort();
-  const edgeProc = spawn(process.execPath, ['--import', 'tsx', 'media-edge/src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      RTMP_PORT: String(await freePort()),
-      HLS_PORT: String(hlsPort),
-      MEDIA_DIR: t.mediaDir,
-      CONTROL_PLANE_URL: t.api,
-      EDGE_SECRET: secrets.EDGE_SECRET,
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false',
-    },
-    stdio: 'inherit',
-  });
-  const e = `http://127.0.0.1:${hlsPort}/hls/${stream.playbackId}/${variant}`;
+  const edgeProc = await spawnEdge({ api: t.api, dataDir: t.platform.dataDir, mediaDir: t.mediaDir });
+  const e = `${edgeProc.hls}/hls/${stream.playbackId}/${variant}`;
   const q = `?token=${encodeURIComponent(token)}`;
   await waitFor(async () => (await fetch(`${e}/${segment}${q}`)).status === 200, {
     timeoutMs: 30_000,
@@ -76,7 +59,7 @@ async function main() {
     );
   }
   await nginx.stop();
-  edgeProc.kill('SIGTERM');
+  await edgeProc.stop();
   await t.close();
   dir.remove();
 

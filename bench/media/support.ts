@@ -122,3 +122,42 @@ export function everyVariantHasSegment(dir: string, names: string[]): boolean {
     }
   });
 }
+
+/** The media edge in its own process (cluster mode), beside a test platform's control plane. */
+export async function spawnEdge(opts: { api: string; dataDir: string; mediaDir: string }) {
+  const { freePort, waitFor } = await import('@beamline/core/testing');
+  const secrets = JSON.parse(readFileSync(`${opts.dataDir}/secrets.json`, 'utf8')) as { EDGE_SECRET: string };
+  const hlsPort = await freePort();
+  const rtmpPort = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'media-edge/src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      RTMP_PORT: String(rtmpPort),
+      HLS_PORT: String(hlsPort),
+      MEDIA_DIR: opts.mediaDir,
+      CONTROL_PLANE_URL: opts.api,
+      EDGE_SECRET: secrets.EDGE_SECRET,
+      LIVE_FILES_GRACE_SECONDS: '0',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+    },
+    stdio: 'inherit',
+  });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${hlsPort}/healthz`).catch(() => null))?.ok, {
+    timeoutMs: 30_000,
+    what: 'the edge process',
+  });
+  return {
+    pid: proc.pid!,
+    hls: `http://127.0.0.1:${hlsPort}`,
+    rtmp: `rtmp://127.0.0.1:${rtmpPort}/live`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,11 +1,12 @@
 // A publish with a valid key: every rendition of the profile in the master playlist, each decodable at its size.
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
 import { ffprobe, firstUri, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
 
 let t: EdgeTest;
 beforeAll(async () => {
-  t = await startEdgeTest();
+  t = await startEdgeTest({ LIVE_FILES_GRACE_SECONDS: '1' });
 });
 afterAll(() => t?.close());
 
@@ -92,5 +93,8 @@ describe('ABR ladder', () => {
       return res.body.data.some((s: { id: string }) => s.id === stream.id) ? res.body : null;
     });
     expect(other.data.length).toBeGreaterThan(0);
+    // an unrecorded session's files are removed once the grace period is over
+    await waitFor(() => !existsSync(`${t.mediaDir}/live/${stream.playbackId}`), { timeoutMs: 10_000, what: 'cleanup' });
+    expect((await fetch(stream.hlsUrl)).status).toBe(404);
   });
 });
