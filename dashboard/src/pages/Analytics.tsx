@@ -111,7 +111,7 @@ export default function Analytics() {
             <Stat label="Bandwidth" value={formatBytes(d.overview.bytesServed)} />
             <Stat label="Chat messages" value={d.overview.messages.toLocaleString()} />
           </section>
-          {points.length === 0 ? (
+          {!points.some((p) => p.viewers || p.watchMinutes || p.bytesServed || p.messages) ? (
             <EmptyState
               title="No activity in this range"
               action={
