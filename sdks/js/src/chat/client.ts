@@ -27,6 +27,8 @@ export interface ChatClientOptions {
   tokenProvider?: () => string | Promise<string>;
   /** How long a request waits for its acknowledgement; default 10 000 ms. */
   requestTimeoutMs?: number;
+  /** How long `connect` waits for the first connection before it rejects with `timeout`; default 20 000 ms. */
+  connectTimeoutMs?: number;
   /** Passed to socket.io-client (transports, reconnection delays, …). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -200,9 +202,15 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       };
       const onFatal = (err: ChatError) => {
         cleanup();
+        this.disconnect();
         reject(err);
       };
+      const timer = setTimeout(
+        () => onFatal(new ChatError('timeout', `Could not connect to ${this.options.url}.`)),
+        this.options.connectTimeoutMs ?? 20_000,
+      );
       const cleanup = () => {
+        clearTimeout(timer);
         this.socket.off('connect', onConnect);
         this.off('error', onFatal);
       };

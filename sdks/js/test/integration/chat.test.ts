@@ -116,6 +116,11 @@ describe('ChatClient', () => {
       token: platform.createUserToken('x', { ttl: 60 }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
     }).catch((e: unknown) => e);
     expect(other).toMatchObject({ code: 'unauthorized' });
+    const nobody = `http://127.0.0.1:${env.RTMP_PORT}`; // not a Socket.IO server
+    const unreachable = await ChatClient.connect({ url: nobody, token: 't', connectTimeoutMs: 1500 }).catch(
+      (e: unknown) => e,
+    );
+    expect(unreachable).toMatchObject({ code: 'timeout' });
   });
 
   it('receives platform events after subscribing', async () => {
