@@ -11,7 +11,7 @@ import { publicChannel } from './chat/repos';
 import { isChannelModerator } from './chat/rules';
 import { ChatError, forbidden, notFound, rateLimited } from './errors';
 import { channelPresence } from './presence';
-import { rooms } from './rooms';
+import { channelOfRoom, rooms } from './rooms';
 import { REQUEST_SCHEMAS, type RequestOf } from './schemas';
 import type { RealtimeRuntime } from './runtime';
 
@@ -264,8 +264,7 @@ export function attachHandlers(rt: RealtimeRuntime, socket: Socket): void {
 
 function onDisconnecting(rt: RealtimeRuntime, socket: Socket): void {
   const s = scopeOf(rt, socket);
-  const prefix = `c:${s.user.appId}:`;
-  const left = [...socket.rooms].flatMap((room) => (room.startsWith(prefix) ? [room.slice(prefix.length)] : []));
+  const left = [...socket.rooms].flatMap((room) => channelOfRoom(s.user.appId, room) ?? []);
   // Presence is recomputed once this socket has left its rooms.
   setImmediate(() => {
     for (const channelId of left) {
