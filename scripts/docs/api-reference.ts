@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OpenApiDocument, OpenApiOperation } from './live-openapi';
+import { PERMISSIONS } from '../../control-plane/src/permissions';
 import { anchor, GENERATED_NOTE, table } from './markdown';
 
 type Schema = {
@@ -122,10 +123,11 @@ export function renderApiReference(doc: OpenApiDocument, root: string): string {
       '`{ "error": { "code", "message", "details", "requestId" } }` (see [error codes](errors-reference.md)).\n',
     "**Authentication.** Server to server: `Authorization: Basic base64(apiKey:apiSecret)` (the SDK's " +
       "`new Platform({ apiKey, apiSecret, baseUrl })`), reaching only that key's app. Developer accounts " +
-      '(dashboard): `Authorization: Bearer <access token>`. The permission of each app route is listed; API keys ' +
-      'hold the `*.read`/`*.write` permissions of streams, webhooks, chat and analytics, not team or key management.\n',
+      '(dashboard): `Authorization: Bearer <access token>`. Each app route names its permission; ' +
+      '[the permission table](#permissions) says which member roles and whether API keys hold it.\n',
     '## Contents\n',
     ...[...byTag.keys()].map((tag) => `- [${tag}](#${anchor(tag)})`),
+    '- [Permissions](#permissions)',
     '- [Schemas](#schemas)\n',
   ];
   for (const [tag, ops] of byTag) {
@@ -170,6 +172,14 @@ export function renderApiReference(doc: OpenApiDocument, root: string): string {
       if (errors.length) out.push(`Errors: ${errors.join(', ')}.\n`);
     }
   }
+  out.push(
+    '## Permissions\n',
+    'From `control-plane/src/permissions.ts`, the one table every app route is checked against.\n',
+    table(
+      ['permission', 'member roles', 'API keys'],
+      Object.entries(PERMISSIONS).map(([name, p]) => [`\`${name}\``, p.roles.join(', '), p.apiKey ? 'yes' : 'no']),
+    ),
+  );
   out.push('## Schemas\n');
   for (const [name, schema] of Object.entries(schemas)) {
     out.push(`### ${name}\n`);
