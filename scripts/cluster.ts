@@ -201,6 +201,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
   let stopping = false;
   const services = new Map<ServiceName, RunningService>();
+  /** Ready means this cluster's own process answers: another program on the port does not count. */
+  const readyOf = (name: ServiceName) => async () => {
+    const proc = services.get(name)?.proc();
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return false;
+    return ready(httpPortOf(name))();
+  };
   const runs = new Map<ServiceName, () => void>();
   const launch = (name: ServiceName) => {
     let proc: ChildProcess;
@@ -257,7 +263,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (const group of [['control-plane'], ['realtime-1', 'realtime-2', 'media-edge']] as ServiceName[][]) {
       const names = group.filter((n) => wanted.includes(n));
       names.forEach(launch);
-      await Promise.all(names.map((n) => until(ready(httpPortOf(n)), 60_000, `${n} to be ready`)));
+      await Promise.all(names.map((n) => until(readyOf(n), 60_000, `${n} to be ready`)));
     }
   } catch (err) {
     await stop();
@@ -285,7 +291,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       if (proc && proc.exitCode === null && proc.signalCode === null) throw new Error(`${name} is running`);
       runs.get(name)!();
     },
-    waitReady: (name, timeoutMs = 30_000) => until(ready(httpPortOf(name)), timeoutMs, `${name} to be ready`),
+    waitReady: (name, timeoutMs = 30_000) => until(readyOf(name), timeoutMs, `${name} to be ready`),
     restartRedis: async () => {
       if (!redisProc) throw new Error('REDIS_URL was given: this cluster did not start Redis');
       redisProc.kill('SIGKILL');

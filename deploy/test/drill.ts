@@ -53,6 +53,8 @@ export async function startDrill(
       LOG_PRETTY: 'false',
       DATA_DIR: dir.path,
       PORT: String(await freePort()),
+      REALTIME_PORT: String(await freePort()),
+      REALTIME_PORT_2: String(await freePort()),
       HLS_PORT: String(await freePort()),
       RTMP_PORT: String(await freePort()),
       CLUSTER_REDIS_PORT: String(await freePort()),

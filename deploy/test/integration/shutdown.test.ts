@@ -2,12 +2,13 @@
 // serves for SHUTDOWN_DRAIN_MS, then it stops accepting, finishes its work, tells publishers, and exits 0.
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../../realtime/test/harness';
 import { startDrill, type Drill } from '../drill';
 
 let drill: Drill;
 beforeAll(async () => {
   drill = await startDrill({
-    services: ['control-plane', 'media-edge'],
+    services: ['control-plane', 'realtime-1', 'media-edge'],
     supervise: false,
     env: { SHUTDOWN_DRAIN_MS: '2000' },
   });
@@ -22,7 +23,9 @@ const statusOf = (url: string) =>
     () => 0,
   );
 
-function exitOf(name: 'control-plane' | 'media-edge'): Promise<{ code: number | null; signal: string | null }> {
+function exitOf(
+  name: 'control-plane' | 'realtime-1' | 'media-edge',
+): Promise<{ code: number | null; signal: string | null }> {
   const proc = drill.cluster.services.get(name)!.proc();
   return new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null)
@@ -74,5 +77,22 @@ describe('graceful shutdown', () => {
     expect(code).toBe(0);
     // the edge reported the end of the session before exiting: the stream is not left "live"
     expect(await drill.statusOf(stream.id)).not.toBe('live');
+  });
+
+  it('realtime node: not ready at once, tells its sockets to reconnect, then exits 0', async () => {
+    const res = await drill.api('/users/tokens', { method: 'POST', body: JSON.stringify({ userId: 'leaving' }) });
+    const { token } = (await res.json()) as any;
+    const url = drill.cluster.urls.realtime[0]!;
+    const client = await connect(url, token);
+    const exit = exitOf('realtime-1');
+    void drill.cluster.kill('realtime-1', 'SIGTERM');
+    await waitFor(async () => (await statusOf(`${url}/readyz`)) === 503, { timeoutMs: 1_000, intervalMs: 20 });
+    expect(client.socket.connected).toBe(true); // still serving during the drain
+    await waitFor(() => client.closing.length > 0, { timeoutMs: 10_000, what: 'the closing notice' });
+    expect(client.closing[0]!.code).toBe('server_shutdown');
+    const { code, signal } = await exit;
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    client.close();
   });
 });
