@@ -21,6 +21,21 @@ export interface FloatingReaction {
 }
 
 const NAME_KEY = 'beamline.viewerName';
+const TOKEN_KEY = 'beamline.guestToken';
+
+/** The guest token of this tab, kept across reloads (same guest id) until it is close to expiring. */
+async function guestToken(playbackId: string, name: string): Promise<GuestToken> {
+  const key = `${TOKEN_KEY}:${playbackId}`;
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(key) ?? 'null') as GuestToken | null;
+    if (kept && kept.name === name && Date.parse(kept.expiresAt) - Date.now() > 10 * 60_000) return kept;
+  } catch {
+    // unreadable: mint a new one
+  }
+  const t = await api<GuestToken>(`/v1/watch/${playbackId}/chat-token`, { method: 'POST', body: { name } });
+  sessionStorage.setItem(key, JSON.stringify(t));
+  return t;
+}
 
 export function storedViewerName(): string {
   const stored = localStorage.getItem(NAME_KEY);
@@ -59,7 +74,7 @@ export function useGuestChat(opts: {
     let cancelled = false;
     let socket: Socket | undefined;
     setState('connecting');
-    api<GuestToken>(`/v1/watch/${playbackId}/chat-token`, { method: 'POST', body: { name } })
+    guestToken(playbackId, name)
       .then((t) => {
         if (cancelled) return;
         setMe(t.userId);
@@ -83,7 +98,11 @@ export function useGuestChat(opts: {
           setState('closed');
           setError(notice.message);
         });
-        socket.on('connect_error', (err) => setError(err.message));
+        socket.on('connect_error', (err) => {
+          // A refused token (expired, key revoked) is not kept: the next load mints a fresh one.
+          sessionStorage.removeItem(`${TOKEN_KEY}:${playbackId}`);
+          setError(err.message);
+        });
         socket.on('event', (e: EventEnvelope) => {
           const d = e.data as Record<string, unknown>;
           if (e.type === 'chat.message.new' || e.type === 'chat.message.updated') {
