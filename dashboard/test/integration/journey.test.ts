@@ -161,8 +161,17 @@ describe('going live', () => {
     await page.getByText('Live updates on').waitFor();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
+    // The first viewer arrives early: the player page shows the stream offline, then live by itself.
+    const a = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewers: BrowserContext[] = [a];
+    const viewerA = await a.newPage();
+    watchConsole(viewerA, consoleErrors);
+    await viewerA.goto(`${base}/watch/${state.playbackId}`);
+    await viewerA.getByText('The stream is offline.').waitFor();
+    await viewerA.getByPlaceholder('Send a message').waitFor();
+    await viewerA.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+
     const publisher = publishTestStream(`${state.rtmpUrl}/${state.streamKey}`, 40);
-    const viewers: BrowserContext[] = [];
     try {
       await expect
         .poll(() => page.getByTestId('stream-status').textContent(), { timeout: 25_000, interval: 100 })
@@ -171,15 +180,12 @@ describe('going live', () => {
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
       await screenshot(page, '07-stream-live');
 
-      const a = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const b = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-      viewers.push(a, b);
-      const viewerA = await a.newPage();
+      viewers.push(b);
       const viewerB = await b.newPage();
-      watchConsole(viewerA, consoleErrors);
-      await viewerA.goto(`${base}/watch/${state.playbackId}`);
       await viewerB.goto(`${base}/watch/${state.playbackId}`);
       await viewerA.getByTestId('watch-status').getByText('LIVE').waitFor();
+      expect(await viewerA.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
 
       // The player plays: currentTime passes 5 s, and hls.js reported no fatal error.
       await viewerA.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 5, undefined, {
