@@ -43,7 +43,8 @@ export async function eraseApp(
   for (const name of [...new Set([...tenantCollections, ...EXTRA_APP_COLLECTIONS])]) {
     counts[name] = await ctx.store.collection<{ id: string; appId: string }>(name).deleteMany({ appId: ctx.appId });
   }
-  await rm(join(dataDir, 'uploads', ctx.appId), { recursive: true, force: true });
+  // Files kept per app under DATA_DIR: chat image uploads and branding images.
+  for (const dir of ['uploads', 'branding']) await rm(join(dataDir, dir, ctx.appId), { recursive: true, force: true });
   counts.apps = (await ctx.repos.apps.deleteOne({ id: ctx.appId })) ? 1 : 0;
   return counts;
 }

@@ -258,6 +258,14 @@ describe('erasing an app or an account', () => {
         body: png,
       });
       expect(up.status, await up.clone().text()).toBe(201);
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'logo.png');
+      const logo = await t.cp.http.app.request(`/v1/apps/${app.appId}/branding/logo`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${owner.token}` },
+        body: form,
+      });
+      expect(logo.status, await logo.clone().text()).toBe(200);
     }
     // Every collection the app has, as its export lists them; a stored document in each one.
     const archive = (await t.api.call('GET', `/v1/apps/${doomed.appId}/export`, { auth: { bearer: owner.token } }))
@@ -290,6 +298,8 @@ describe('erasing an app or an account', () => {
     expect(await t.store.collection('apps').count({ id: doomed.appId })).toBe(0);
     expect(existsSync(join(t.dataDir, 'uploads', doomed.appId))).toBe(false);
     expect(existsSync(join(t.dataDir, 'uploads', kept.appId))).toBe(true);
+    expect(existsSync(join(t.dataDir, 'branding', doomed.appId))).toBe(false);
+    expect(existsSync(join(t.dataDir, 'branding', kept.appId))).toBe(true);
     const record = await t.store
       .collection<{ id: string; kind: string; scope: string }>('data_requests')
       .findOne({ subjectId: doomed.appId, kind: 'erasure' });
