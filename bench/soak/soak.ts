@@ -159,6 +159,11 @@ async function main() {
   await obs.stop();
   const metrics = await (await fetch(`${drill.cluster.urls.hls}/metrics`)).text();
   const hlsBytes = Number(/beamline_hls_bytes_served_total\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+  // ffmpeg's speed over the run: below 1 the ladder falls behind and the edge buffers its input
+  const series = (name: string) => Number(new RegExp(`${name}\\{[^}]*\\} ([\\d.e+-]+)`).exec(metrics)?.[1] ?? NaN);
+  const speedCount = series('beamline_ffmpeg_speed_ratio_count');
+  const speedMean = series('beamline_ffmpeg_speed_ratio_sum') / speedCount;
+  const belowOne = Number(/beamline_ffmpeg_speed_ratio_bucket\{le="0\.9"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? NaN);
   await drill.close();
   baseline.kill();
 
@@ -170,7 +175,8 @@ async function main() {
     `\nSoak of ${minutes} min (warm-up ${warmupMs / 1000} s): ${apiOk} API calls ok, ${apiFailed} failed; ` +
       `${hlsOk} player rounds ok, ${hlsFailed} failed; ${(hlsBytes / 2 ** 20).toFixed(1)} MB HLS served; ` +
       `${chatOk} chat messages acknowledged (to ${CHAT_CLIENTS} clients on 2 nodes), ${chatFailed} refused; ` +
-      `${webhooks} webhook events received; ${obs.launches()} publisher launch(es)` +
+      `${webhooks} webhook events received; ${obs.launches()} publisher launch(es); ` +
+      `ffmpeg speed mean ${speedMean.toFixed(2)}, ${((belowOne / speedCount) * 100).toFixed(0)} % of samples below 0.9` +
       (failures.size ? `; failures by status: ${JSON.stringify(Object.fromEntries(failures))}` : ''),
   );
   console.log('| process | RSS after warm-up (MB) | RSS last minute (MB) | growth | verdict (< 10 %) |');
