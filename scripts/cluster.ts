@@ -4,7 +4,8 @@
 //
 // Without MONGODB_URL, this process owns the embedded store under DATA_DIR and shares it with the
 // control plane and the realtime nodes over loopback HTTP (STORE_URL, with a secret made per run): the
-// datafiles belong to one process, so the services cannot each open them.
+// datafiles belong to one process, so the services cannot each open them. Without realtime nodes
+// (--services=control-plane,media-edge) the control plane owns the datafiles itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -139,9 +140,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   if (!e.REDIS_URL) await startRedis();
 
-  // The shared embedded store (no MongoDB): served on a loopback port to the processes that need it.
+  // The shared embedded store (no MongoDB, realtime nodes wanted): served on a loopback port to the processes
+  // that need it. Without realtime nodes the control plane opens the datafiles itself, as in all-in-one mode.
   let shared: { store: EmbeddedStore; server: Server; url: string } | null = null;
-  if (!e.MONGODB_URL) {
+  if (!e.MONGODB_URL && wanted.some((s) => s.startsWith('realtime'))) {
     const store = new EmbeddedStore({ dataDir });
     await store.ping();
     const secret = randomBytes(24).toString('hex');
@@ -322,7 +324,7 @@ async function main() {
     ...(cluster.services.has('media-edge') ? [`  RTMP ingest        ${cluster.urls.rtmp}`] : []),
     ...(cluster.services.has('media-edge') ? [`  HLS                ${cluster.urls.hls}`] : []),
     `  Redis              ${cluster.redisUrl}`,
-    `  Store              ${cluster.env.MONGODB_URL ? 'MongoDB' : 'embedded, shared by this process over loopback'}`,
+    `  Store              ${cluster.env.MONGODB_URL ? 'MongoDB' : cluster.env.STORE_URL ? 'embedded, shared by this process over loopback' : 'embedded, owned by the control plane'}`,
     `  Status             ${cluster.urls.api}/status`,
     '',
   ];
