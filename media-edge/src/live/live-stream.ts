@@ -344,19 +344,12 @@ export class LiveStream {
     if (this.state === 'live' && now - this.lastThumbnailAt >= THUMBNAIL_EVERY_MS)
       await this.thumbnail(variantNames(this.profile ?? this.decision.profile)[0]!);
     await this.checkDisk();
-    if (!session || this.state === 'ended') return;
+    // while disconnected the heartbeat continues, so a reset or a disable ends the session before its window does
+    if (this.state === 'ended' || (!session && this.state !== 'disconnected')) return;
     try {
       const verdict = await this.deps.cp.stats(this.streamId, {
         sessionId: this.sessionId,
-        ingest: {
-          ...(session.videoWidth ? { width: session.videoWidth, height: session.videoHeight } : {}),
-          ...(session.videoFramerate ? { fps: session.videoFramerate } : {}),
-          videoCodec:
-            session.videoCodec === 7 ? 'h264' : session.videoCodec === 12 ? 'hevc' : String(session.videoCodec),
-          audioCodec: session.audioCodec === 10 ? 'aac' : String(session.audioCodec),
-          bitrateKbps: this.bitrateKbps,
-          ...(this.speed !== undefined ? { speed: this.speed } : {}),
-        },
+        ...(session ? { ingest: this.ingestOf(session) } : {}),
         restream: Object.fromEntries(
           [...this.restreams].map(([id, r]) => [id, { status: r.status, ...(r.error ? { error: r.error } : {}) }]),
         ),
@@ -365,6 +358,17 @@ export class LiveStream {
     } catch (err) {
       this.log.warn({ err }, 'stats report failed');
     }
+  }
+
+  private ingestOf(session: PublisherSession) {
+    return {
+      ...(session.videoWidth ? { width: session.videoWidth, height: session.videoHeight } : {}),
+      ...(session.videoFramerate ? { fps: session.videoFramerate } : {}),
+      videoCodec: session.videoCodec === 7 ? 'h264' : session.videoCodec === 12 ? 'hevc' : String(session.videoCodec),
+      audioCodec: session.audioCodec === 10 ? 'aac' : String(session.audioCodec),
+      bitrateKbps: this.bitrateKbps,
+      ...(this.speed !== undefined ? { speed: this.speed } : {}),
+    };
   }
 
   private async thumbnail(variant: string) {

@@ -78,4 +78,16 @@ describe('publish admission', () => {
       await first.stop();
     }
   });
+
+  it('a disable during the reconnect window ends the session without waiting for the window', async () => {
+    const stream = (
+      await t.call('POST', '/streams', { name: 'Gone', profileId: await smallProfile(), reconnectWindowSeconds: 120 })
+    ).body;
+    const publisher = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: 3 });
+    await waitForStatus(t, stream.id, 'live');
+    await publisher.exited;
+    await waitForStatus(t, stream.id, 'disconnected');
+    await t.call('POST', `/streams/${stream.id}/disable`);
+    await waitForStatus(t, stream.id, 'disabled', 5_000);
+  });
 });
