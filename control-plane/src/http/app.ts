@@ -117,15 +117,14 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     }
     await next();
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+    },
+  });
+  // Reading a GET's body would make the server build a full web Request for nothing.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/v1/*', async (c, next) => {
     const wait = await perIp.consume(c.get('ip'));
     if (wait) throw new RateLimited(wait, 'Too many requests from this address.');

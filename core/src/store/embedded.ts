@@ -16,9 +16,12 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
   constructor(
     private readonly name: string,
     private readonly db: Datastore<Raw>,
+    /** Resolves once the datafile is loaded; every call waits for it, so load errors surface there. */
+    private readonly ready: Promise<void>,
   ) {}
 
   async insert(doc: T): Promise<T> {
+    await this.ready;
     try {
       await this.db.insertAsync(toStored(doc));
     } catch (err) {
@@ -29,6 +32,7 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async findOne(filter: Raw): Promise<T | null> {
+    await this.ready;
     return fromStored<T>(await this.db.findOneAsync(toStoredFilter(filter)));
   }
 
@@ -36,6 +40,7 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
     filter: Raw,
     options: { sort?: Record<string, 1 | -1>; limit?: number; skip?: number } = {},
   ): Promise<T[]> {
+    await this.ready;
     let cursor = this.db.findAsync(toStoredFilter(filter));
     if (options.sort) cursor = cursor.sort(renameIdKey(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
@@ -43,11 +48,13 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
     return (await cursor).map((d) => fromStored<T>(d)!);
   }
 
-  count(filter: Raw): Promise<number> {
+  async count(filter: Raw): Promise<number> {
+    await this.ready;
     return this.db.countAsync(toStoredFilter(filter));
   }
 
   async updateOne(filter: Raw, update: Parameters<Collection<T>['updateOne']>[1]): Promise<T | null> {
+    await this.ready;
     const ops = toStoredUpdate(update);
     if (Object.keys(ops).length === 0) return this.findOne(filter);
     try {
@@ -60,6 +67,7 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async updateMany(filter: Raw, update: Parameters<Collection<T>['updateMany']>[1]): Promise<number> {
+    await this.ready;
     const ops = toStoredUpdate(update);
     if (Object.keys(ops).length === 0) return 0;
     const res = await this.db.updateAsync(toStoredFilter(filter), ops, { multi: true });
@@ -82,10 +90,12 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
   }
 
   async deleteOne(filter: Raw): Promise<boolean> {
+    await this.ready;
     return (await this.db.removeAsync(toStoredFilter(filter), { multi: false })) > 0;
   }
 
-  deleteMany(filter: Raw): Promise<number> {
+  async deleteMany(filter: Raw): Promise<number> {
+    await this.ready;
     return this.db.removeAsync(toStoredFilter(filter), { multi: true });
   }
 }
@@ -104,6 +114,7 @@ export class EmbeddedStore implements DocumentStore {
   readonly kind = 'embedded' as const;
   private readonly dbs = new Map<string, Datastore<Raw>>();
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly collections = new Map<string, EmbeddedCollection<{ id: string }>>();
   private readonly dir: string;
 
   constructor(private readonly options: EmbeddedStoreOptions) {
@@ -125,20 +136,13 @@ export class EmbeddedStore implements DocumentStore {
   }
 
   collection<T extends { id: string }>(name: string): Collection<T> {
-    const db = this.db(name);
-    const loaded = this.loading.get(name)!;
-    const coll = new EmbeddedCollection<T>(name, db);
-    // Every call waits for the datafile to be loaded once (NeDB also queues, this makes errors surface).
-    return new Proxy(coll, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          await loaded;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    let coll = this.collections.get(name);
+    if (!coll) {
+      const db = this.db(name);
+      coll = new EmbeddedCollection<{ id: string }>(name, db, this.loading.get(name)!);
+      this.collections.set(name, coll);
+    }
+    return coll as unknown as Collection<T>;
   }
 
   async ensureIndexes(specs: IndexSpec[]): Promise<void> {

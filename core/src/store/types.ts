@@ -75,22 +75,50 @@ export interface TenantCollection<T extends { id: string; appId: string }> {
   deleteMany(filter: Filter): Promise<number>;
 }
 
+/** A view of a collection scoped to one app (a class, so creating one per request costs no closures). */
+class TenantView<T extends { id: string; appId: string }> implements TenantCollection<T> {
+  constructor(
+    private readonly collection: Collection<T>,
+    readonly appId: string,
+  ) {}
+
+  private scope(filter: Filter): Filter {
+    return { ...filter, appId: this.appId };
+  }
+
+  insert(doc: Omit<T, 'appId'>): Promise<T> {
+    return this.collection.insert({ ...doc, appId: this.appId } as T);
+  }
+  findOne(filter: Filter): Promise<T | null> {
+    return this.collection.findOne(this.scope(filter));
+  }
+  find(filter: Filter, options?: FindOptions): Promise<T[]> {
+    return this.collection.find(this.scope(filter), options);
+  }
+  count(filter: Filter): Promise<number> {
+    return this.collection.count(this.scope(filter));
+  }
+  updateOne(filter: Filter, update: Update<T>): Promise<T | null> {
+    return this.collection.updateOne(this.scope(filter), update);
+  }
+  updateMany(filter: Filter, update: Update<T>): Promise<number> {
+    return this.collection.updateMany(this.scope(filter), update);
+  }
+  upsert(filter: Filter, update: Update<T>, doc: Omit<T, 'appId'>): Promise<T> {
+    return this.collection.upsert(this.scope(filter), update, { ...doc, appId: this.appId } as T);
+  }
+  deleteOne(filter: Filter): Promise<boolean> {
+    return this.collection.deleteOne(this.scope(filter));
+  }
+  deleteMany(filter: Filter): Promise<number> {
+    return this.collection.deleteMany(this.scope(filter));
+  }
+}
+
 export function tenantCollection<T extends { id: string; appId: string }>(
   collection: Collection<T>,
   appId: string,
 ): TenantCollection<T> {
   if (!appId) throw new Error('tenantCollection needs an appId');
-  const scope = (filter: Filter): Filter => ({ ...filter, appId });
-  return {
-    appId,
-    insert: (doc) => collection.insert({ ...doc, appId } as T),
-    findOne: (f) => collection.findOne(scope(f)),
-    find: (f, o) => collection.find(scope(f), o),
-    count: (f) => collection.count(scope(f)),
-    updateOne: (f, u) => collection.updateOne(scope(f), u),
-    updateMany: (f, u) => collection.updateMany(scope(f), u),
-    upsert: (f, u, doc) => collection.upsert(scope(f), u, { ...doc, appId } as T),
-    deleteOne: (f) => collection.deleteOne(scope(f)),
-    deleteMany: (f) => collection.deleteMany(scope(f)),
-  };
+  return new TenantView(collection, appId);
 }
