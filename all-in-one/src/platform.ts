@@ -1,7 +1,7 @@
 // Starts every service of the platform in this process, on the embedded default or the given MongoDB/Redis.
 import {
   createEventPublisher,
-  createLogger,
+  serviceLogger,
   createMetrics,
   InProcessBus,
   keyBytes,
@@ -35,11 +35,7 @@ export interface RunningPlatform {
 export async function startPlatform(rawEnv: Record<string, string | undefined>): Promise<RunningPlatform> {
   const env = allInOneEnv(rawEnv);
   const config = parseControlPlaneConfig(env);
-  const log = createLogger({
-    name: 'beamline',
-    level: config.LOG_LEVEL,
-    pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
-  });
+  const log = serviceLogger('beamline', config);
   const store = await openStore({ mongodbUrl: config.MONGODB_URL, dataDir: config.DATA_DIR });
   const bus = new InProcessBus();
   const events = createEventPublisher({ store, bus });

@@ -14,3 +14,4 @@ export * from './lifecycle';
 export * from './mail';
 export * from './origins';
 export * from './privacy';
+export * from './service-root';

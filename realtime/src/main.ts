@@ -1,44 +1,29 @@
 // Composition root of one realtime node (`npm run start:realtime`): config, adapters, node, listen.
 import {
-  ConfigError,
-  createEventPublisher,
-  createLogger,
   createMetrics,
-  InProcessBus,
   keyBytes,
   onShutdown,
-  openStore,
-  RedisBus,
+  openSharedAdapters,
+  runService,
   SecretBox,
+  serviceLogger,
   sleep,
-  type EventBus,
 } from '@beamline/core';
 import { Redis } from 'ioredis';
 import { createChatServices } from './chat/services';
 import { parseRealtimeConfig } from './config';
 import { createRealtimeNode } from './server';
 
-async function main() {
+runService('realtime', async () => {
   const config = parseRealtimeConfig(process.env);
-  const log = createLogger({
-    name: 'realtime',
-    level: config.LOG_LEVEL,
-    pretty: config.LOG_PRETTY ?? config.NODE_ENV === 'development',
-  });
-  const store = await openStore({
-    mongodbUrl: config.MONGODB_URL,
-    storeUrl: config.STORE_URL,
-    dataDir: config.DATA_DIR,
-  });
+  const log = serviceLogger('realtime', config);
+  const { store, bus, events, redis, close } = await openSharedAdapters(config);
   const url = config.REDIS_URL;
-  const counters = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : undefined;
-  const bus: EventBus = url ? new RedisBus(new Redis(url), new Redis(url)) : new InProcessBus();
-  const events = createEventPublisher({ store, bus });
   const chat = await createChatServices({
     store,
     events,
     log,
-    redis: counters,
+    redis,
     limits: { messagesPer10s: config.CHAT_MESSAGES_PER_10S, reactionsPerSecond: config.CHAT_REACTIONS_PER_SECOND },
   });
   const node = await createRealtimeNode({
@@ -47,6 +32,7 @@ async function main() {
     secretBox: new SecretBox(keyBytes(config.MASTER_KEY)!),
     chat,
     log,
+    // The Socket.IO adapter gets its own pair of connections (pub/sub block a connection).
     ...(url ? { redis: { pub: new Redis(url), sub: new Redis(url) } } : {}),
     flood: { requestsPerSecond: config.REALTIME_REQUESTS_PER_SECOND },
     metrics: createMetrics('realtime'),
@@ -60,14 +46,6 @@ async function main() {
     node.drain();
     await sleep(config.SHUTDOWN_DRAIN_MS);
     await node.close();
-    await bus.close();
-    counters?.disconnect();
-    await store.close();
+    await close();
   });
-}
-
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`realtime: ${err.message}\nSet the variables above and start again.`);
-  else console.error('realtime failed to start:', err);
-  process.exit(1);
 });
