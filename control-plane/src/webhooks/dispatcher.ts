@@ -2,7 +2,7 @@
 // sends them, and records each result before the work is released. A process killed at any point leaves
 // its claims to expire and be taken again, so each event reaches each endpoint at least once.
 import { createHash, randomUUID } from 'node:crypto';
-import { DuplicateKeyError, EVENTS_TOPIC, type StoredEvent } from '@beamline/core';
+import { EVENTS_TOPIC, insertBatcher, type StoredEvent } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
 import { applyAttempt, judgeAttempt, newDelivery, type AttemptVerdict } from './attempt';
@@ -13,7 +13,11 @@ import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from '.
 /** A claim outlives the attempt's deadline by this much before another process may take the work. */
 const LEASE_MARGIN_MS = 5_000;
 /** Outbox candidates read per scan, in windows of WEBHOOK_CONCURRENCY. */
-const BACKLOG_WINDOWS = 8;
+const BACKLOG_WINDOWS = 32;
+/** Claimed first attempts kept ready beside those in flight, in windows of WEBHOOK_CONCURRENCY. */
+const READY_WINDOWS = 2;
+/** Opened signing secrets kept in memory, at most. */
+const OPENED_SECRETS_KEPT = 10_000;
 
 /** The outbox document with the dispatcher's claim while it sends an event's first attempts. */
 interface OutboxEvent extends StoredEvent {
@@ -44,6 +48,8 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   const log = deps.log.child({ component: 'webhook-dispatcher' });
   const coll = webhookCollections(store);
   const outbox = store.collection<OutboxEvent>('events');
+  // First attempts finish in bursts; their delivery-log entries are written together.
+  const deliveryLog = insertBatcher(coll.all.deliveries);
   const sender =
     opts.sender ??
     createSender({
@@ -51,10 +57,26 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       now: () => clock.now(),
     });
+  // Signing secrets opened once per sealed value (an endpoint's secret changes only by rotation).
+  const opened = new Map<string, string>();
+  const secrets = {
+    open(sealed: string): string {
+      let plain = opened.get(sealed);
+      if (plain === undefined) {
+        if (opened.size >= OPENED_SECRETS_KEPT) opened.clear();
+        plain = secretBox.open(sealed);
+        opened.set(sealed, plain);
+      }
+      return plain;
+    },
+  };
   const leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
   const capacity = config.WEBHOOK_CONCURRENCY;
-  const refillBelow = Math.floor(capacity / 2);
+  // A claimed event waits behind at most READY_WINDOWS rounds of attempts before its own starts.
+  const eventLeaseMs = leaseMs + READY_WINDOWS * config.WEBHOOK_TIMEOUT_MS;
   const inFlight = new Set<Promise<unknown>>();
+  /** First attempts claimed and waiting for a free slot, so that sending never waits for a claim. */
+  const ready: { start: () => void }[] = [];
   const batches = new Set<Promise<unknown>>();
   let stopping = false;
   let running: Promise<void> | null = null;
@@ -66,7 +88,13 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   let unsubscribe: (() => Promise<void>) | undefined;
 
   const free = () => (stopping ? 0 : capacity - inFlight.size);
-  const leaseEnd = (now: Date) => new Date(now.getTime() + leaseMs).toISOString();
+  const room = () => (stopping ? 0 : (READY_WINDOWS + 1) * capacity - inFlight.size - ready.length);
+  const leaseEnd = (now: Date, ms = leaseMs) => new Date(now.getTime() + ms).toISOString();
+
+  /** Starts ready first attempts while there are free slots; runs on stop too, so claimed work drains. */
+  function pump() {
+    while (inFlight.size < capacity && ready.length > 0) ready.shift()!.start();
+  }
 
   /** Runs one attempt within the concurrency limit; resolves false when its result could not be recorded. */
   function startAttempt(work: Promise<void>, context: Record<string, string>): Promise<boolean> {
@@ -79,15 +107,16 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     );
     const tracked = done.finally(() => {
       inFlight.delete(tracked);
-      // Refill in batches: one claim query per half a window of finished attempts, not per attempt.
-      if (inFlight.size <= refillBelow) schedule(0);
+      pump();
+      // Claims run beside the attempts; a pass already running picks the request up when it ends.
+      if (ready.length < READY_WINDOWS * capacity) schedule(0);
     });
     inFlight.add(tracked);
     return done;
   }
 
   async function claimEvents(): Promise<void> {
-    while (free() > 0) {
+    while (room() > 0) {
       const now = clock.now();
       const claimable = {
         dispatchedAt: { $exists: false },
@@ -99,11 +128,16 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         backlog = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: capacity * BACKLOG_WINDOWS });
         if (backlog.length === 0) return;
       }
-      const candidates = backlog.splice(0, free());
+      const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
       const claim = randomUUID();
       const ids = candidates.map((e) => e.id);
-      await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil: leaseEnd(now) } });
-      const events = await outbox.find({ id: { $in: ids }, claim });
+      const claimedUntil = leaseEnd(now, eventLeaseMs);
+      const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
+      // Usually every candidate is ours; only when another process took some is the claim read back.
+      const events =
+        took === candidates.length
+          ? candidates.map((e) => ({ ...e, claim, claimedUntil }))
+          : await outbox.find({ id: { $in: ids }, claim });
       if (events.length === 0) continue;
       const appIds = [...new Set(events.map((e) => e.appId))];
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
@@ -122,7 +156,16 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
           : new Set((await coll.all.deliveries.find({ id: { $in: recheck } })).map((d) => d.id));
       const attempts = pairs
         .filter((p) => !written.has(p.id))
-        .map((p) => startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }));
+        .map(
+          (p) =>
+            new Promise<boolean>((resolve) => {
+              ready.push({
+                start: () =>
+                  void startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }).then(resolve),
+              });
+            }),
+        );
+      pump();
       const batch = Promise.all(attempts).then(async (recorded) => {
         if (!recorded.every(Boolean)) return; // the lease runs out and the event is claimed again
         await outbox.updateMany(
@@ -172,16 +215,12 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       url: endpoint.url,
       eventId: event.id,
       payload,
-      secrets: signingSecrets(secretBox, endpoint, clock.now()),
+      secrets: signingSecrets(secrets, endpoint, clock.now()),
     });
     const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
     const at = clock.now();
-    try {
-      await coll.all.deliveries.insert({ ...base, ...applyAttempt(base, result, verdict, at) });
-    } catch (err) {
-      if (err instanceof DuplicateKeyError) return; // written by the process that held the lease before us
-      throw err;
-    }
+    const written = await deliveryLog.insert({ ...base, ...applyAttempt(base, result, verdict, at) });
+    if (!written) return; // written by the process that held the lease before us
     await afterVerdict(endpoint, verdict, at);
   }
 
@@ -200,7 +239,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       url: endpoint.url,
       eventId: delivery.eventId,
       payload: delivery.payload,
-      secrets: signingSecrets(secretBox, endpoint, clock.now()),
+      secrets: signingSecrets(secrets, endpoint, clock.now()),
     });
     const verdict = judgeAttempt(result, delivery.roundAttempts + 1, config.WEBHOOK_RETRY_SCHEDULE);
     const at = clock.now();

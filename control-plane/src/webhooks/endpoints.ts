@@ -41,7 +41,7 @@ export function subscribes(endpoint: Pick<WebhookEndpointDoc, 'events'>, eventTy
 }
 
 /** The secrets that sign a delivery now: the current one, and the previous one during its grace period. */
-export function signingSecrets(box: SecretBox, endpoint: WebhookEndpointDoc, now: Date): string[] {
+export function signingSecrets(box: Pick<SecretBox, 'open'>, endpoint: WebhookEndpointDoc, now: Date): string[] {
   const secrets = [box.open(endpoint.secretSealed)];
   if (
     endpoint.previousSecretSealed &&

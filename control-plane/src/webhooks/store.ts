@@ -74,7 +74,10 @@ export const WEBHOOK_INDEXES: IndexSpec[] = [
   { collection: WEBHOOK_DELIVERIES, fields: ['webhookId'] },
   { collection: WEBHOOK_DELIVERIES, fields: ['status'] },
   { collection: WEBHOOK_DELIVERIES, fields: ['availableAt'] },
-  { collection: 'events', fields: ['dispatchedAt'], sparse: false },
+  // The outbox: pending events (no dispatchedAt) in createdAt order for the claim, and old dispatched ones
+  // for pruning. The embedded store scans instead: its indexes serve neither query, and one on dispatchedAt
+  // would keep every pending event under one key, rewritten on each claim.
+  { collection: 'events', fields: ['dispatchedAt', 'createdAt'], mongoOnly: true },
 ];
 
 export function webhookCollections(store: DocumentStore) {

@@ -31,6 +31,29 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
     return doc;
   }
 
+  async insertMany(docs: T[]): Promise<{ duplicates: string[] }> {
+    await this.ready;
+    if (docs.length === 0) return { duplicates: [] };
+    try {
+      // NeDB writes an array as one append, all or nothing.
+      await this.db.insertAsync(docs.map(toStored));
+      return { duplicates: [] };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    // Some key was taken: the batch was rolled back, so write the documents one by one to skip just those.
+    const duplicates: string[] = [];
+    for (const doc of docs) {
+      try {
+        await this.db.insertAsync(toStored(doc));
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        duplicates.push(doc.id);
+      }
+    }
+    return { duplicates };
+  }
+
   async findOne(filter: Raw): Promise<T | null> {
     await this.ready;
     return fromStored<T>(await this.db.findOneAsync(toStoredFilter(filter)));
@@ -147,6 +170,7 @@ export class EmbeddedStore implements DocumentStore {
 
   async ensureIndexes(specs: IndexSpec[]): Promise<void> {
     for (const spec of specs) {
+      if (spec.mongoOnly) continue;
       const db = this.db(spec.collection);
       await this.loading.get(spec.collection);
       const fieldName = spec.fields.length === 1 ? spec.fields[0]! : spec.fields;

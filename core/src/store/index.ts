@@ -5,6 +5,7 @@ import { RemoteStore } from './remote';
 import type { DocumentStore } from './types';
 
 export * from './types';
+export { insertBatcher, type InsertBatcher } from './batch';
 export { EmbeddedStore } from './embedded';
 export { MongoStore } from './mongo';
 export { RemoteStore, storeHandler, storeUrlEnv } from './remote';

@@ -1,5 +1,5 @@
 // The MongoDB adapter of the document store port, through the official driver.
-import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
 import { fromStored, toStored, toStoredFilter, toStoredUpdate } from './mapping';
 import { DuplicateKeyError, type Collection, type DocumentStore, type IndexSpec } from './types';
 
@@ -27,6 +27,20 @@ class MongoCollection<T extends { id: string }> implements Collection<T> {
       rethrow(this.name, err);
     }
     return doc;
+  }
+
+  async insertMany(docs: T[]): Promise<{ duplicates: string[] }> {
+    if (docs.length === 0) return { duplicates: [] };
+    try {
+      // Unordered: a taken key fails only its own document, the rest are written.
+      await this.c.insertMany(docs.map(toStored), { ordered: false });
+      return { duplicates: [] };
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) rethrow(this.name, err);
+      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+      if (errors.some((e) => e.code !== 11000)) throw err;
+      return { duplicates: errors.map((e) => docs[e.index]!.id) };
+    }
   }
 
   async findOne(filter: Raw): Promise<T | null> {

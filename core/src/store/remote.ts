@@ -15,9 +15,20 @@ export const storeUrlEnv = z
   )
   .optional();
 
-type Op = 'insert' | 'findOne' | 'find' | 'count' | 'updateOne' | 'updateMany' | 'upsert' | 'deleteOne' | 'deleteMany';
+type Op =
+  | 'insert'
+  | 'insertMany'
+  | 'findOne'
+  | 'find'
+  | 'count'
+  | 'updateOne'
+  | 'updateMany'
+  | 'upsert'
+  | 'deleteOne'
+  | 'deleteMany';
 const COLLECTION_OPS = new Set<Op>([
   'insert',
+  'insertMany',
   'findOne',
   'find',
   'count',
@@ -124,6 +135,7 @@ export class RemoteStore implements DocumentStore {
         this.call({ op: o, collection: name, args: withoutTrailingUndefined(args) });
     return {
       insert: op('insert'),
+      insertMany: op('insertMany'),
       findOne: op('findOne'),
       find: op('find'),
       count: op('count'),

@@ -25,11 +25,21 @@ export interface IndexSpec {
   unique?: boolean;
   /** Skip documents that do not have the field (for unique indexes on optional fields). */
   sparse?: boolean;
+  /**
+   * Built by MongoDB only: for a query shape the embedded store cannot serve from an index anyway
+   * ($exists, sort), where keeping the index would only slow its writes.
+   */
+  mongoOnly?: boolean;
 }
 
 export interface Collection<T extends { id: string }> {
   /** Inserts a document; rejects with DuplicateKeyError when a unique index is violated. */
   insert(doc: T): Promise<T>;
+  /**
+   * Inserts many documents in one write. A document whose unique key is already taken (in the store or
+   * earlier in `docs`) is skipped, not an error: its id is listed in `duplicates`; the others are written.
+   */
+  insertMany(docs: T[]): Promise<{ duplicates: string[] }>;
   findOne(filter: Filter): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   count(filter: Filter): Promise<number>;

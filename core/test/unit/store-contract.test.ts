@@ -108,6 +108,20 @@ describe.each(legs)('document store contract: $name', (leg) => {
     expect(await coll().count({ name: 'name-1' })).toBe(1);
   });
 
+  it('inserts many in one write, skipping and naming the documents whose unique key is taken', async () => {
+    expect(await coll().insertMany([])).toEqual({ duplicates: [] });
+    expect(await coll().insertMany([doc(70), doc(71)])).toEqual({ duplicates: [] });
+    // doc_70 exists; doc_73 takes name-72 from doc_72 earlier in the same batch.
+    const res = await coll().insertMany([doc(72), doc(70), { ...doc(73), name: 'name-72' }, doc(74)]);
+    expect(res.duplicates.sort()).toEqual(['doc_70', 'doc_73']);
+    const rows = await coll().find(
+      { id: { $in: ['doc_70', 'doc_71', 'doc_72', 'doc_73', 'doc_74'] } },
+      { sort: { n: 1 } },
+    );
+    expect(rows).toEqual([doc(70), doc(71), doc(72), doc(74)]);
+    await coll().deleteMany({ n: { $gte: 70 } });
+  });
+
   it('finds with operators, sort, skip and limit', async () => {
     for (const i of [3, 4, 5, 6]) await coll().insert(doc(i));
     const rows = await coll().find({ n: { $gte: 3, $lt: 6 } }, { sort: { n: -1 } });
