@@ -23,6 +23,7 @@ export const mediaEdgeEnv = {
   MIN_FREE_DISK_MB: z.coerce.number().int().min(0).default(500),
   PLAYBACK_CACHE_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   HLS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
+  HLS_CACHE_IDLE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   SHUTDOWN_DRAIN_MS: shutdownDrainMs,
 };
 

@@ -61,7 +61,7 @@ export async function createMediaEdge(
     throw new Error(`ffmpeg is not usable at "${config.FFMPEG_PATH}" (set FFMPEG_PATH): ${String(err)}`);
   }
   const cp = new ControlPlaneClient(config.CONTROL_PLANE_URL, config.EDGE_SECRET);
-  const files = new HotFiles(config.HLS_CACHE_MB * 1024 * 1024);
+  const files = new HotFiles(config.HLS_CACHE_MB * 1024 * 1024, { maxIdleMs: config.HLS_CACHE_IDLE_SECONDS * 1000 });
   const access = new PlaybackAccess(cp, config.PLAYBACK_CACHE_SECONDS * 1000, log);
   const viewers = new ViewerMeter();
   const events = new EventEmitter();
