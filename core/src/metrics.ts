@@ -41,6 +41,7 @@ export function createMetrics(service: ServiceName): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
+  const httpSeries = new Map<string, ReturnType<typeof httpDuration.labels>>();
   // A service's own series are there from the start; one it never feeds is not shown.
   const lazy = <M>(make: () => M) => {
     let made: M | undefined;
@@ -110,8 +111,17 @@ export function createMetrics(service: ServiceName): Metrics {
       });
     },
     startHttpTimer(method) {
-      const end = httpDuration.startTimer({ method });
-      return (route, status) => end({ route, status: String(status) });
+      const started = performance.now();
+      return (route, status) => {
+        // One labelled child per series, so an observation does not hash its labels again.
+        const key = `${method} ${route} ${status}`;
+        let series = httpSeries.get(key);
+        if (!series) {
+          series = httpDuration.labels({ method, route, status: String(status) });
+          httpSeries.set(key, series);
+        }
+        series.observe((performance.now() - started) / 1000);
+      };
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

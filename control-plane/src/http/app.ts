@@ -5,13 +5,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { appRoutes } from '../apps/routes';
 import { auditMiddleware } from '../audit/routes';
 import type { ControlPlaneDeps } from '../deps';
 import { DomainError, Invalid, RateLimited } from '../errors';
 import { featureModules } from '../modules';
-import { apiCors, jsonSecurityHeaders } from '../security/cors';
+import { apiCors } from '../security/cors';
+import { FixedHeaders, fillIn, writeAhead } from '../security/headers';
 import { createRepos } from '../repos';
 import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
@@ -79,6 +79,9 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
   });
 
   if (deps.metrics) app.use('*', httpMetrics(deps.metrics));
+  // Hardening headers: embeddable player pages are meant to be framed on customers' sites, nothing else is.
+  let fixed: FixedHeaders | undefined;
+  const fixedReady = FixedHeaders.create().then((f) => (fixed = f));
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
@@ -93,19 +96,16 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     c.set('requestId', requestId);
     c.set('ip', ip);
     c.set('log', log);
-    c.header('X-Request-Id', requestId);
+    const headers = (fixed ?? (await fixedReady)).for(c.req.path);
+    const ahead = writeAhead(c.env, headers, requestId);
     const started = performance.now();
     await next();
+    if (!ahead) fillIn(c.res.headers, headers, requestId);
     log.debug(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - started).toFixed(2) },
       'request',
     );
   });
-  // Embeddable player pages are meant to be framed on customers' sites; everything else is not.
-  const pageHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin' });
-  const embedHeaders = secureHeaders({ crossOriginResourcePolicy: 'cross-origin', xFrameOptions: false });
-  app.use('*', (c, next) => (c.req.path.startsWith('/embed/') ? embedHeaders(c, next) : pageHeaders(c, next)));
-  app.use('/v1/*', jsonSecurityHeaders());
   app.use('/v1/*', apiCors(deps));
   app.use('/v1/*', async (c, next) => {
     // A declared size over the limit is refused after reading (and dropping) what the client

@@ -77,12 +77,3 @@ function selfOrigin(url: string, deps: ControlPlaneDeps, proto?: string, host?: 
   const first = (v?: string) => v?.split(',')[0]?.trim() || undefined;
   return `${first(proto) ?? own.protocol.slice(0, -1)}://${first(host) ?? own.host}`;
 }
-
-/** JSON answers are data, never a page: nothing in them may load, run or be framed. */
-export function jsonSecurityHeaders(): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    await next();
-    if (c.res.headers.get('content-type')?.includes('application/json'))
-      c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  };
-}
