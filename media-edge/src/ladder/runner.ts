@@ -19,6 +19,7 @@ export interface RunnerOptions {
   restartDelayMs?: number;
   /** Input buffered while ffmpeg does not keep up, beyond which the process is restarted. */
   maxBufferedBytes?: number;
+  /** The ladder's current speed (media seconds per wall second over the last few seconds), about twice a second. */
   onSpeed?(speed: number): void;
   onState?(state: RunnerState, detail?: string): void;
   /** Each stderr line that is not a progress line. */
@@ -26,6 +27,35 @@ export interface RunnerOptions {
 }
 
 const SPEED = /speed=\s*([\d.]+)x/;
+const MEDIA_TIME = /time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
+/** ffmpeg's own `speed=` is an average since it started; the current speed is taken over this window. */
+const SPEED_WINDOW_MS = 5_000;
+
+/**
+ * The current speed from ffmpeg's progress lines: media time gained per wall time over the last few seconds,
+ * so that a ladder falling behind late in a long stream, or recovering, shows at once. Until a second of
+ * progress is seen, ffmpeg's own average stands in.
+ */
+export class SpeedGauge {
+  private readonly points: { wall: number; media: number }[] = [];
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** A progress line in; the current speed out (undefined for a line without progress). */
+  read(line: string): number | undefined {
+    const reported = SPEED.exec(line);
+    if (!reported) return undefined;
+    const time = MEDIA_TIME.exec(line);
+    if (!time) return Number(reported[1]);
+    const wall = this.now();
+    const media = Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]);
+    this.points.push({ wall, media });
+    while (this.points.length > 2 && wall - this.points[1]!.wall >= SPEED_WINDOW_MS) this.points.shift();
+    const first = this.points[0]!;
+    if (wall - first.wall < 1_000) return Number(reported[1]);
+    return Math.max(0, (media - first.media) / ((wall - first.wall) / 1000));
+  }
+}
 
 export class SupervisedFfmpeg {
   private attempt = 0;
@@ -74,6 +104,7 @@ export class SupervisedFfmpeg {
     cmd.inputOptions(...args.input);
     for (const output of args.outputs) cmd.output(output.target).outputOptions(...output.args);
     const startedAt = Date.now();
+    const gauge = new SpeedGauge();
     let resolveExit!: () => void;
     this.exited = new Promise((r) => (resolveExit = r));
     const onExit = (err: Error | null) => {
@@ -101,8 +132,8 @@ export class SupervisedFfmpeg {
     cmd
       .on('start', (line: string) => this.opts.log.debug({ runner: this.opts.name, cmd: line }, 'ffmpeg started'))
       .on('stderr', (line: string) => {
-        const speed = SPEED.exec(line);
-        if (speed) this.opts.onSpeed?.(Number(speed[1]));
+        const speed = gauge.read(line);
+        if (speed !== undefined) this.opts.onSpeed?.(speed);
         else {
           this.tail.push(line);
           if (this.tail.length > 20) this.tail.shift();
