@@ -16,7 +16,17 @@ export async function startServer(mode: 'ours' | 'bare', nodes: number, redisUrl
   const file = fileURLToPath(new URL('./server.ts', import.meta.url));
   const proc = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', file, mode, String(nodes), ...(redisUrl ? [redisUrl] : [])],
+    [
+      '--expose-gc',
+      // PROF=<dir>: CPU profiles of the bench servers, written when they stop
+      ...(process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}/${mode}`] : []),
+      '--import',
+      'tsx',
+      file,
+      mode,
+      String(nodes),
+      ...(redisUrl ? [redisUrl] : []),
+    ],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const info = await new Promise<BenchServerInfo>((resolve, reject) => {
@@ -40,7 +50,7 @@ export async function startServer(mode: 'ours' | 'bare', nodes: number, redisUrl
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve();
         proc.once('exit', () => resolve());
-        proc.kill('SIGKILL');
+        proc.kill(process.env.PROF ? 'SIGTERM' : 'SIGKILL');
       }),
   };
 }

@@ -35,6 +35,13 @@ const listen = (server: ReturnType<typeof createServer>) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
   );
 
+interface BareSend {
+  room: string;
+  text: string;
+  clientId: string;
+}
+const BARE_APP = newId('app');
+
 async function bare(): Promise<BenchServerInfo> {
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {
@@ -46,8 +53,26 @@ async function bare(): Promise<BenchServerInfo> {
         void socket.join(room);
         ack({ ok: true });
       });
-      socket.on('send', (payload: { room: string; text: string }, ack: (r: unknown) => void) => {
-        io.to(payload.room).emit('msg', payload);
+      // The same bytes as our delivery: a chat message in the event envelope, built here without any check,
+      // storage or bus, so that the comparison is of the path and not of the payload's size.
+      socket.on('send', (payload: BareSend, ack: (r: unknown) => void) => {
+        const createdAt = new Date().toISOString();
+        const message = {
+          id: newId('message'),
+          channelId: payload.room,
+          userId: socket.id.slice(0, 12),
+          text: payload.text,
+          createdAt,
+          clientId: payload.clientId,
+        };
+        const envelope = {
+          id: newId('event'),
+          type: 'chat.message.new',
+          appId: BARE_APP,
+          createdAt,
+          data: { channelId: payload.room, message },
+        };
+        io.to(payload.room).emit('msg', envelope);
         ack({ ok: true });
       });
     });
@@ -111,6 +136,8 @@ async function ours(): Promise<BenchServerInfo> {
   return { ports, key, secret, channelId };
 }
 
+// A normal exit on SIGTERM, so that --cpu-prof (PROF=<dir>) writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 const info = mode === 'ours' ? await ours() : await bare();
 process.send!({ type: 'ready', info });
 process.on('message', (msg: { type: string }) => {
