@@ -39,9 +39,11 @@ export type LiveEvent =
 
 export type LiveState = 'starting' | 'live' | 'disconnected' | 'ended';
 
-/** A speed below this for SLOW_SECONDS in a row is a quality drop. */
+/** A speed below this for SLOW_SECONDS in a row is a quality drop; as long again at or above it re-arms the alert. */
 const SLOW_SPEED = 0.95;
 const SLOW_SECONDS = 10;
+/** A transcoder that reports no progress for this long counts as stopped (speed 0). */
+const SPEED_STALE_MS = 10_000;
 /** A publisher that sends nothing for this long is cut (a dead connection that did not close). */
 const STALL_MS = 5_000;
 const THUMBNAIL_EVERY_MS = 10_000;
@@ -69,7 +71,9 @@ export class LiveStream {
   private lastBytesAt = Date.now();
   private bitrateKbps = 0;
   private speed: number | undefined;
+  private speedAt = 0;
   private slowSeconds = 0;
+  private fastSeconds = 0;
   private qualityReported = false;
   private diskReported = false;
   private cutReason: string | null = null;
@@ -140,6 +144,7 @@ export class LiveStream {
       attach: attachSource,
       onSpeed: (speed) => {
         this.speed = speed;
+        this.speedAt = Date.now();
         this.deps.onSpeed?.(speed);
       },
       onState: (state, detail) => {
@@ -329,17 +334,25 @@ export class LiveStream {
       }
     }
     if (this.state === 'live' && this.speed !== undefined) {
-      this.slowSeconds = this.speed < SLOW_SPEED ? this.slowSeconds + this.deps.statsIntervalMs / 1000 : 0;
+      const speed = now - this.speedAt > SPEED_STALE_MS ? 0 : this.speed;
+      const tickSeconds = this.deps.statsIntervalMs / 1000;
+      if (speed < SLOW_SPEED) {
+        this.slowSeconds += tickSeconds;
+        this.fastSeconds = 0;
+      } else {
+        this.fastSeconds += tickSeconds;
+        this.slowSeconds = 0;
+      }
       if (this.slowSeconds >= SLOW_SECONDS && !this.qualityReported) {
         this.qualityReported = true;
         void this.report({
           type: 'quality_drop',
           sessionId: this.sessionId,
-          speed: this.speed,
-          reason: 'transcoder slower than real time',
+          speed,
+          reason: speed === 0 ? 'transcoder reports no progress' : 'transcoder slower than real time',
         });
-        this.deps.onEvent({ type: 'quality_drop', streamId: this.streamId, speed: this.speed });
-      } else if (this.slowSeconds === 0) this.qualityReported = false;
+        this.deps.onEvent({ type: 'quality_drop', streamId: this.streamId, speed });
+      } else if (this.fastSeconds >= SLOW_SECONDS) this.qualityReported = false;
     }
     if (this.state === 'live' && now - this.lastThumbnailAt >= THUMBNAIL_EVERY_MS)
       await this.thumbnail(variantNames(this.profile ?? this.decision.profile)[0]!);
