@@ -1,9 +1,14 @@
 // Idle memory per connection: N clients connected and joined to one channel, our node vs a bare Socket.IO
-// server with the clients in one room. Run: npx tsx bench/realtime/memory.ts [counts...]  (default 1000 10000)
+// server with the clients in one room. Each server first serves WARM_UP clients that connect and leave, so
+// that one-time work (code compiled on first use, the store's first reads, caches) is not counted per
+// connection; each count is measured ROUNDS times (BENCH_ROUNDS, default 3) and the median is given.
+// Run: npx tsx bench/realtime/memory.ts [counts...]  (default 1000 10000)
 import { fmt, openClients, startServer } from './clients';
 
 const COUNTS = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1000, 10_000];
 const CONNECT_BUDGET_MS = 180_000;
+const WARM_UP = 200;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Sample {
   perConnRss: number;
@@ -14,7 +19,9 @@ interface Sample {
 async function sample(mode: 'ours' | 'bare', count: number): Promise<Sample | string> {
   const server = await startServer(mode, 1);
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    const warm = await openClients(server, mode, WARM_UP, { batch: 100 });
+    for (const s of warm) s.disconnect();
+    await new Promise((r) => setTimeout(r, 1000));
     const before = await server.memory();
     const started = performance.now();
     const opening = openClients(server, mode, count, { batch: 100 });
@@ -39,9 +46,20 @@ console.log(
   '| connections | bare KB/conn (rss / heap) | ours KB/conn (rss / heap) | ours/bare (rss / heap) | connect time bare / ours |',
 );
 console.log('|---|---|---|---|---|');
+/** The round with the median RSS per connection; a string when any round could not be measured. */
+async function measured(mode: 'ours' | 'bare', count: number): Promise<Sample | string> {
+  const rounds: Sample[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const one = await sample(mode, count);
+    if (typeof one === 'string') return one;
+    rounds.push(one);
+  }
+  return rounds.sort((a, b) => a.perConnRss - b.perConnRss)[Math.floor(rounds.length / 2)]!;
+}
+
 for (const count of COUNTS) {
-  const bare = await sample('bare', count);
-  const ours = await sample('ours', count);
+  const bare = await measured('bare', count);
+  const ours = await measured('ours', count);
   const kb = (n: number) => fmt(n / 1024);
   const cell = (x: Sample | string) => (typeof x === 'string' ? x : `${kb(x.perConnRss)} / ${kb(x.perConnHeap)}`);
   if (typeof bare === 'string' || typeof ours === 'string') {
