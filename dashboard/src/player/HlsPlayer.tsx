@@ -1,5 +1,6 @@
 // An HLS video element: hls.js where Media Source Extensions exist, native HLS elsewhere (Safari, iOS).
 // The light build: HLS with ABR, without subtitles, alternate audio or DRM, which live streams here do not use.
+import { keepNearLiveEdge } from '@beamline/sdk/player/live-edge';
 import Hls, { type Level } from 'hls.js/light';
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 
@@ -73,6 +74,8 @@ export const HlsPlayer = forwardRef<HlsPlayerHandle, Props>(function HlsPlayer(
         callbacks.current.onQualities?.([{ index: -1, label: 'Auto' }, ...qualities], -1);
         if (autoPlay) void video.play().catch(() => undefined);
       });
+      // The SDK's rule: short-segment (low-latency) streams play about two segments behind the live edge.
+      hls.on(Hls.Events.LEVEL_UPDATED, (_e, data) => keepNearLiveEdge(hls, data.details));
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {

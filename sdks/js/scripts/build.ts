@@ -48,6 +48,7 @@ export function build(): string {
       './server': entry('index'),
       './chat': entry('chat/index'),
       './player': entry('player/index'),
+      './player/live-edge': entry('player/live-edge'),
       './browser': entry('browser'),
       ...(existsSync(join(DIST, 'webhooks.js')) ? { './webhooks': entry('webhooks') } : {}),
       './package.json': './package.json',

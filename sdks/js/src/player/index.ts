@@ -2,6 +2,9 @@
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { Emitter } from '../chat/emitter';
 import { tokenExpiry } from '../chat/token';
+import { keepNearLiveEdge } from './live-edge';
+
+export { keepNearLiveEdge, liveTargetLatency, type LiveLevel } from './live-edge';
 
 export interface PlayerOptions {
   /** The stream's playback id. */
@@ -134,6 +137,9 @@ class HlsPlayer extends Emitter<PlayerEvents> implements Player {
       this.emit('levels', this.levels);
       if (this.options.autoplay !== false) void this.video.play().catch(() => undefined);
     });
+    // Short-segment (low-latency) streams play about two segments behind the live edge instead of three target
+    // durations; standard streams keep hls.js's own distance.
+    hls.on(Hls.Events.LEVEL_UPDATED, (_e, data) => keepNearLiveEdge(hls, data.details));
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => this.emit('level', data.level));
     hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
       this.setStatus(data.details.live ? 'live' : 'ended');
