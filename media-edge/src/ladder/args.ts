@@ -25,6 +25,24 @@ export interface LadderInput {
 export const FFMPEG_MASTER = 'ffmpeg-master.m3u8';
 export const LIVE_WINDOW_SEGMENTS = 6;
 
+/**
+ * Segments in a live playlist: at least LIVE_WINDOW_SEGMENTS, and enough that dropping the oldest still leaves three
+ * target durations (RFC 8216 6.2.2): 0.5 s segments have a target duration of 1 s, so they need 7.
+ */
+export function liveWindowSegments(segmentSeconds: number): number {
+  return Math.max(LIVE_WINDOW_SEGMENTS, Math.ceil((3 * Math.ceil(segmentSeconds)) / segmentSeconds) + 1);
+}
+
+/**
+ * The segment length handed to ffmpeg. Its HLS muxer writes EXT-X-TARGETDURATION as lrint() of the longest segment,
+ * which rounds a tie to even: segments of exactly 0.5 s (or 2.5 s) get a target duration of 0 (or 2), below their
+ * rounded length, which RFC 8216 4.3.3.1 forbids (and some players refuse). A fiftieth of a second more rounds up.
+ */
+export function muxerSegmentSeconds(segmentSeconds: number): number {
+  const tie = Number.isInteger(segmentSeconds * 2) && !Number.isInteger(segmentSeconds);
+  return tie && Math.floor(segmentSeconds) % 2 === 0 ? segmentSeconds + 0.02 : segmentSeconds;
+}
+
 /** Reading FLV from the ingest tap: headers come first, so a short probe is enough. */
 export function flvInputArgs(): string[] {
   return [
@@ -48,7 +66,8 @@ const seconds = (n: number) => String(Number(n.toFixed(3)));
 export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
   const { profile, hasAudio } = input;
   const encoder = VIDEO_ENCODERS[profile.encoder];
-  const seg = segmentSecondsOf(profile, input.latency);
+  const nominal = segmentSecondsOf(profile, input.latency);
+  const seg = muxerSegmentSeconds(nominal);
   const lowLatency = input.latency === 'low';
   const encoded = profile.renditions;
   const split = `[0:v]split=${encoded.length}${encoded.map((_, i) => `[in${i}]`).join('')}`;
@@ -67,7 +86,8 @@ export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
   }
   encoded.forEach((rendition, i) => {
     maps.push('-map', `[v${i}]`, ...(hasAudio ? ['-map', '0:a:0'] : []));
-    const gop = String(Math.max(1, Math.round(rendition.fps * seg)));
+    // the most frames between two forced keyframes (a hair under, so float error never adds a frame)
+    const gop = String(Math.max(1, Math.ceil(rendition.fps * seg - 1e-6)));
     codecs.push(
       ...encoder.streamArgs({ index, rendition, preset: profile.preset, lowLatency }),
       `-g:v:${index}`,
@@ -112,7 +132,7 @@ export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
           '-hls_time',
           seconds(seg),
           '-hls_list_size',
-          input.record ? '0' : String(LIVE_WINDOW_SEGMENTS),
+          input.record ? '0' : String(liveWindowSegments(nominal)),
           ...(input.record ? ['-hls_playlist_type', 'event'] : []),
           '-hls_flags',
           flags,

@@ -21,9 +21,16 @@ export interface LadderProfile {
 
 export type LatencyMode = 'standard' | 'low';
 
-/** Low latency: segments of at most 1 s. */
+/**
+ * The longest segment of a low-latency stream. Players sit about two segments behind the live edge (the SDK's
+ * live-edge rule), and a frame waits for its segment to close before anyone can fetch it: 0.5 s segments are what
+ * brings glass-to-glass under 2.5 s without LL-HLS parts. Keyframes follow the segment length (args.ts).
+ */
+export const LOW_LATENCY_SEGMENT_SECONDS = 0.5;
+
+/** Low latency: segments of at most LOW_LATENCY_SEGMENT_SECONDS. */
 export function segmentSecondsOf(profile: LadderProfile, latency: LatencyMode): number {
-  return latency === 'low' ? Math.min(profile.segmentSeconds, 1) : profile.segmentSeconds;
+  return latency === 'low' ? Math.min(profile.segmentSeconds, LOW_LATENCY_SEGMENT_SECONDS) : profile.segmentSeconds;
 }
 
 /** The variant names in master-playlist order: source first, then the ladder as given. */

@@ -1,6 +1,12 @@
 // The ffmpeg command lines are pure functions of the profile: these tests pin their exact arguments.
 import { describe, expect, it } from 'vitest';
-import { ladderArgs, restreamArgs, thumbnailArgs } from '../../src/ladder/args';
+import {
+  ladderArgs,
+  liveWindowSegments,
+  muxerSegmentSeconds,
+  restreamArgs,
+  thumbnailArgs,
+} from '../../src/ladder/args';
 import { scaledWidth, segmentSecondsOf, variantNames, type LadderProfile } from '../../src/ladder/profile';
 import { fitProfile } from '../../src/live/live-stream';
 
@@ -132,14 +138,39 @@ describe('ladder arguments', () => {
     expect(at('-hls_flags')).toBe('independent_segments+temp_file+omit_endlist+append_list+discont_start');
   });
 
-  it('low latency: 1 s segments, zerolatency tuning, keyframes every second', () => {
+  it('low latency: 0.5 s segments, zerolatency tuning, a keyframe every half second', () => {
     const args = ladderArgs({ ...base, latency: 'low' }).outputs[0]!.args;
-    expect(args[args.indexOf('-hls_time') + 1]).toBe('1');
-    expect(args).toContain('-tune:v:1');
-    expect(args[args.indexOf('-tune:v:1') + 1]).toBe('zerolatency');
-    expect(args[args.indexOf('-g:v:1') + 1]).toBe('30');
-    expect(args[args.indexOf('-force_key_frames:v:2') + 1]).toBe('expr:gte(t,n_forced*1)');
+    const at = (flag: string) => args[args.indexOf(flag) + 1];
+    expect(segmentSecondsOf(profile, 'low')).toBe(0.5);
     expect(segmentSecondsOf({ ...profile, segmentSeconds: 0.5 }, 'low')).toBe(0.5);
+    expect(segmentSecondsOf(profile, 'standard')).toBe(2);
+    // 0.52 s for ffmpeg, so its muxer writes EXT-X-TARGETDURATION:1 and not 0 (see muxerSegmentSeconds)
+    expect(at('-hls_time')).toBe('0.52');
+    expect(at('-tune:v:1')).toBe('zerolatency');
+    expect(at('-g:v:1')).toBe('16');
+    expect(at('-keyint_min:v:1')).toBe('16');
+    expect(at('-force_key_frames:v:2')).toBe('expr:gte(t,n_forced*0.52)');
+    // seven segments: dropping the oldest leaves three target durations (3 s)
+    expect(at('-hls_list_size')).toBe('7');
+    // 25 fps: 13 frames between keyframes
+    const pal = ladderArgs({
+      ...base,
+      latency: 'low',
+      profile: { ...profile, renditions: [{ ...profile.renditions[1]!, fps: 25 }] },
+    }).outputs[0]!.args;
+    expect(pal[pal.indexOf('-g:v:1') + 1]).toBe('13');
+    expect(pal[pal.indexOf('-force_key_frames:v:1') + 1]).toBe('expr:gte(t,n_forced*0.52)');
+  });
+
+  it("keeps ffmpeg's EXT-X-TARGETDURATION at or above every segment's rounded length, and the window spec-sized", () => {
+    // ffmpeg rounds the target duration half to even: exact 0.5 s and 2.5 s segments would get 0 and 2
+    expect(muxerSegmentSeconds(0.5)).toBe(0.52);
+    expect(muxerSegmentSeconds(2.5)).toBe(2.52);
+    expect([1, 1.5, 2, 0.75, 6].map(muxerSegmentSeconds)).toEqual([1, 1.5, 2, 0.75, 6]);
+    expect([0.5, 0.75, 1, 2, 2.5, 10].map(liveWindowSegments)).toEqual([7, 6, 6, 6, 6, 6]);
+    const standard = ladderArgs({ ...base, profile: { ...profile, segmentSeconds: 2.5 } }).outputs[0]!.args;
+    expect(standard[standard.indexOf('-hls_time') + 1]).toBe('2.52');
+    expect(standard[standard.indexOf('-g:v:1') + 1]).toBe('76');
   });
 
   it('without audio maps video only; without passthrough has no copy stream', () => {
