@@ -1,41 +1,156 @@
-// Glass-to-glass latency: the publisher flashes the picture white every 4 s; the flash's capture time is when
-// ffmpeg's showinfo filter sees that frame (paced in real time by -re); its render time is when hls.js in
-// Chromium presents the first white frame (requestVideoFrameCallback). Same machine clock on both sides.
-// Baseline for context: the segment length (a player cannot be closer than about one segment behind).
-// Run: npx tsx bench/media/latency.ts   (BENCH_SECONDS=24)
+// Glass-to-glass latency of the product's players: the publisher turns one quarter of the picture white every 8 s,
+// the quarters in turn, so a render is matched to its flash even when the player is more than 8 s behind (up to 32 s).
+// A flash's capture time is when ffmpeg's showinfo filter sees its first frame (paced in real time by -re); its render
+// time is when the player in Chromium presents that quarter white (requestVideoFrameCallback). One machine clock.
+// The players are the product's own, bundled from source with esbuild: the SDK's attachPlayer (`sdk`) and the
+// dashboard's HlsPlayer that /watch and /embed render (`watch`), each with its shipped hls.js settings and live-edge
+// rule. Two viewers per case: one opens the page as the stream goes live (its playlist still short, so hls.js can
+// only start near the edge), one joins 12 s later, when the playlist holds its full window, as most viewers do.
+// Rebuffering: hls.js BUFFER_STALLED_ERROR events and the video's 'waiting' events after playback started.
+// Run: flock /tmp/bench.lock npx tsx bench/media/latency.ts
+//   BENCH_SECONDS (46) per case; BENCH_PLAYERS (sdk,watch); BENCH_LOW_PROFILE_SEGMENTS (2): the profile's
+//   segmentSeconds for low-latency cases, comma-separated (the low-latency cap applies on top).
 import { freePort } from '@beamline/core/testing';
+import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import { segmentSecondsOf, type LadderProfile } from '../../media-edge/src/ladder/profile';
 import { startEdgeTest, waitForStatus } from '../../media-edge/test/support';
 import { median } from './support';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 34);
-/** Longer than any latency measured, so a render is never matched to the wrong flash. */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 46);
+const PLAYERS = (process.env.BENCH_PLAYERS ?? 'sdk,watch').split(',') as Player[];
+const LOW_PROFILE_SEGMENTS = (process.env.BENCH_LOW_PROFILE_SEGMENTS ?? '2').split(',').map(Number);
 const FLASH_EVERY = 8;
+/** Flashes cycle through the four quarters of the picture: top left, top right, bottom left, bottom right. */
+const QUARTERS = 4;
 
-const page = (hlsUrl: string, syncCount: number) => `<!doctype html><video id="v" muted autoplay playsinline></video>
-<script src="/hls.js"></script><script>
-window.flashes = [];
-const video = document.getElementById('v');
-const hls = new Hls({ liveSyncDurationCount: ${syncCount}, lowLatencyMode: true });
-hls.loadSource(${JSON.stringify(hlsUrl)});
-hls.attachMedia(video);
-const canvas = document.createElement('canvas'); canvas.width = 8; canvas.height = 8;
-const ctx = canvas.getContext('2d', { willReadFrequently: true });
-let bright = false;
-const onFrame = (now) => {
-  ctx.drawImage(video, 0, 0, 8, 8);
-  const y = ctx.getImageData(4, 4, 1, 1).data[0];
-  if (y > 128 && !bright) window.flashes.push(performance.timeOrigin + now);
-  bright = y > 128;
-  video.requestVideoFrameCallback(onFrame);
+type Player = 'sdk' | 'watch';
+/** A viewer who opens the page as the stream goes live, and one who joins a running stream (a full playlist). */
+const JOINED = ['start', 'late'] as const;
+type Joined = (typeof JOINED)[number];
+const JOIN_LATE_SECONDS = 12;
+
+interface ViewerResult {
+  latencies: number[];
+  rebuffer: { stalls: number; waiting: number; waitingMs: number };
+  targetLatency: number | null;
+  hlsLatency: number | null;
+}
+
+/**
+ * A browser script defining `window.startPlayer(root, src)`: it mounts the product's player and resolves to its
+ * <video>. Loading hls.js through the same import as the player lets the page watch the instance the player makes
+ * (stall events, the target latency it settled on) without changing how it is configured.
+ */
+const ENTRIES: Record<Player, { hls: string; mount: string }> = {
+  sdk: {
+    hls: 'hls.js',
+    mount: `import { attachPlayer } from './sdks/js/src/player/index.ts';
+      window.startPlayer = async (root, src) => {
+        const video = document.createElement('video');
+        video.muted = true; video.playsInline = true; root.append(video);
+        attachPlayer(video, { playbackId: 'bench', src });
+        return video;
+      };`,
+  },
+  watch: {
+    hls: 'hls.js/light',
+    mount: `import { createElement } from 'react';
+      import { createRoot } from 'react-dom/client';
+      import { HlsPlayer } from './dashboard/src/player/HlsPlayer.tsx';
+      window.startPlayer = async (root, src) => {
+        createRoot(root).render(createElement(HlsPlayer, { src, live: true }));
+        for (;;) {
+          const video = root.querySelector('video');
+          if (video) return video;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };`,
+  },
 };
-video.requestVideoFrameCallback(onFrame);
+
+async function bundle(player: Player): Promise<string> {
+  const { hls, mount } = ENTRIES[player];
+  const result = await build({
+    stdin: {
+      contents: `import Hls from '${hls}';
+        window.rebuffer = { stalls: 0, waiting: 0, waitingMs: 0 };
+        const loadSource = Hls.prototype.loadSource;
+        Hls.prototype.loadSource = function (url) {
+          window.hls = this;
+          this.on(Hls.Events.ERROR, (_e, data) => {
+            if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR && window.playing) window.rebuffer.stalls++;
+          });
+          return loadSource.call(this, url);
+        };
+        ${mount}`,
+      resolveDir: process.cwd(),
+      loader: 'tsx',
+    },
+    bundle: true,
+    format: 'iife',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    write: false,
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+const page = (hlsUrl: string) => `<!doctype html><div id="root"></div><script src="/player.js"></script><script>
+window.flashes = [];
+window.latencySamples = [];
+window.startPlayer(document.getElementById('root'), ${JSON.stringify(hlsUrl)}).then((video) => {
+  let waitingSince = 0;
+  video.addEventListener('playing', () => {
+    window.playing = true;
+    if (waitingSince) window.rebuffer.waitingMs += performance.now() - waitingSince;
+    waitingSince = 0;
+  });
+  video.addEventListener('waiting', () => {
+    if (!window.playing || waitingSince) return;
+    window.rebuffer.waiting++;
+    waitingSince = performance.now();
+  });
+  setInterval(() => {
+    if (window.playing && window.hls && window.hls.latency) window.latencySamples.push(window.hls.latency);
+  }, 500);
+  const canvas = document.createElement('canvas'); canvas.width = 8; canvas.height = 8;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const centres = [[2, 2], [6, 2], [2, 6], [6, 6]];
+  let lit = -1;
+  const onFrame = (now) => {
+    ctx.drawImage(video, 0, 0, 8, 8);
+    const pixels = ctx.getImageData(0, 0, 8, 8).data;
+    const quarter = centres.findIndex(([x, y]) => pixels[(y * 8 + x) * 4] > 128);
+    if (quarter !== -1 && quarter !== lit) window.flashes.push({ at: performance.timeOrigin + now, quarter });
+    lit = quarter;
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+});
 </script>`;
 
-async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) {
+/** One drawbox per quarter, each lit for half a second in its turn of the 4 × 8 s cycle. */
+function flashBoxes(): string[] {
+  const cycle = FLASH_EVERY * QUARTERS;
+  return Array.from({ length: QUARTERS }, (_, q) => {
+    const [x, y] = [(q % 2) * 0.5, Math.floor(q / 2) * 0.5];
+    const from = q * FLASH_EVERY;
+    const on = `gte(mod(t\\,${cycle})\\,${from})*lt(mod(t\\,${cycle})\\,${from + 0.5})`;
+    return `drawbox=x=iw*${x}:y=ih*${y}:w=iw/2:h=ih/2:color=white:t=fill:enable='${on}'`;
+  });
+}
+
+interface Case {
+  mode: 'standard' | 'low';
+  /** The profile's segmentSeconds. */
+  profileSegment: number;
+}
+
+async function measure(player: Player, script: string, { mode, profileSegment }: Case) {
   const t = await startEdgeTest({ LOG_LEVEL: 'silent' });
   const profileId = (
     await t.call('POST', '/transcoding-profiles', {
@@ -43,11 +158,11 @@ async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) 
       renditions: [{ height: 360, videoBitrateKbps: 800 }],
       passthrough: false,
       preset: 'veryfast',
-      segmentSeconds,
+      segmentSeconds: profileSegment,
     })
   ).body.id;
   const stream = (
-    await t.call('POST', '/streams', { name: 'Latency', latencyMode, profileId, reconnectWindowSeconds: 0 })
+    await t.call('POST', '/streams', { name: 'Latency', latencyMode: mode, profileId, reconnectWindowSeconds: 0 })
   ).body;
   const captures: number[] = [];
   let wasBright = false;
@@ -65,7 +180,7 @@ async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) 
     '-t',
     String(SECONDS),
     '-vf',
-    `drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\\,${FLASH_EVERY})\\,0.5)',showinfo`,
+    [...flashBoxes(), 'showinfo'].join(','),
     '-c:v',
     'libx264',
     '-preset',
@@ -91,7 +206,8 @@ async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) 
     for (const line of lines) {
       const mean = /mean:\[(\d+)/.exec(line);
       if (!mean) continue;
-      const bright = Number(mean[1]) > 128;
+      // black is 16, so a white quarter lifts the frame's mean luma to about 70
+      const bright = Number(mean[1]) > 40;
       if (bright && !wasBright) captures.push(at);
       wasBright = bright;
     }
@@ -99,9 +215,9 @@ async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) 
   await waitForStatus(t, stream.id, 'live', 60_000);
   const port = await freePort();
   const server = createServer((req, res) => {
-    if (req.url === '/hls.js') return res.end(readFileSync('node_modules/hls.js/dist/hls.min.js'));
-    res.setHeader('content-type', 'text/html');
-    res.end(page(stream.hlsUrl, latencyMode === 'low' ? 2 : 3));
+    if (req.url === '/player.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(page(stream.hlsUrl));
   }).listen(port, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -115,43 +231,107 @@ async function measure(latencyMode: 'standard' | 'low', segmentSeconds: number) 
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-  const tab = await browser.newPage();
-  await tab.goto(`http://127.0.0.1:${port}/`);
-  await new Promise<void>((r) => publisher.once('exit', () => r()));
-  await new Promise((r) => setTimeout(r, 8_000)); // let the player show the last flashes
-  const renders = (await tab.evaluate(() => (window as unknown as { flashes: number[] }).flashes)) as number[];
+  const pageErrors: string[] = [];
+  // A viewer in a window of its own (a context each, so neither is a background tab).
+  const open = async () => {
+    const tab = await (await browser.newContext()).newPage();
+    tab.on('pageerror', (err) => pageErrors.push(err.message));
+    await tab.goto(`http://127.0.0.1:${port}/`);
+    return tab;
+  };
+  const exited = new Promise<void>((r) => publisher.once('exit', () => r()));
+  const viewers = { start: await open() } as Record<Joined, Page>;
+  await new Promise((r) => setTimeout(r, JOIN_LATE_SECONDS * 1000));
+  viewers.late = await open();
+  await exited;
+  await new Promise((r) => setTimeout(r, 12_000)); // let the players show the last flashes
+  const results = {} as Record<Joined, ViewerResult>;
+  for (const joined of JOINED) {
+    const tab = viewers[joined];
+    const seen = (await tab.evaluate(() => {
+      const w = window as any;
+      return {
+        flashes: w.flashes,
+        rebuffer: w.rebuffer,
+        targetLatency: w.hls?.targetLatency ?? null,
+        latencySamples: w.latencySamples,
+      };
+    })) as {
+      flashes: { at: number; quarter: number }[];
+      rebuffer: ViewerResult['rebuffer'];
+      targetLatency: number | null;
+      latencySamples: number[];
+    };
+    // each render belongs to the latest capture of a flash in the same quarter before it
+    const latencies = seen.flashes
+      .map(({ at, quarter }) => {
+        const capture = captures.filter((c, k) => k % QUARTERS === quarter && c < at).at(-1);
+        return capture === undefined ? null : at - capture;
+      })
+      .filter((v): v is number => v !== null);
+    results[joined] = {
+      latencies,
+      rebuffer: seen.rebuffer,
+      targetLatency: seen.targetLatency,
+      hlsLatency: seen.latencySamples.length ? median(seen.latencySamples) : null,
+    };
+  }
   await browser.close();
   server.close();
   await t.close();
-  // each render belongs to the latest capture before it
-  const latencies = renders
-    .map((r) => {
-      const capture = captures.filter((c) => c < r).at(-1);
-      return capture === undefined ? null : r - capture;
-    })
-    .filter((v): v is number => v !== null && v < FLASH_EVERY * 1000);
-  return { latencies, captures: captures.length, renders: renders.length };
+  if (pageErrors.length) console.error(`${player} page errors:`, pageErrors);
+  console.error(`${captures.length} flashes captured`);
+  return results;
 }
+
+const PROFILE: Omit<LadderProfile, 'segmentSeconds'> = {
+  renditions: [],
+  passthrough: false,
+  encoder: 'libx264',
+  preset: 'veryfast',
+};
 
 async function main() {
   const rows: string[] = [];
-  const cases = [
-    { mode: 'low', seg: 1 },
-    { mode: 'low', seg: 0.5 },
-    { mode: 'standard', seg: 2 },
-  ] as const;
-  for (const { mode, seg } of cases) {
-    const r = await measure(mode, seg);
-    console.error(mode, seg, r.latencies);
-    const s = (v: number) => (v / 1000).toFixed(2);
-    const l = r.latencies;
-    rows.push(
-      `| ${mode} | ${seg} s | ${mode === 'low' ? 2 : 3} | ${l.length} of ${r.captures} flashes | ${l.length ? s(median(l)) : 'n/a'} s | ${l.length ? `${s(Math.min(...l))}–${s(Math.max(...l))}` : 'n/a'} s |`,
-    );
+  const cases: Case[] = [
+    ...LOW_PROFILE_SEGMENTS.map((profileSegment) => ({ mode: 'low' as const, profileSegment })),
+    { mode: 'standard', profileSegment: 2 },
+  ];
+  for (const player of PLAYERS) {
+    const script = await bundle(player);
+    console.error(`${player}: player bundled from source`);
+    for (const c of cases) {
+      const results = await measure(player, script, c);
+      console.error(player, c.mode, c.profileSegment, JSON.stringify(results));
+      const segment = segmentSecondsOf({ ...PROFILE, segmentSeconds: c.profileSegment }, c.mode);
+      for (const joined of JOINED) {
+        const r = results[joined];
+        const s = (v: number) => (v / 1000).toFixed(2);
+        const l = r.latencies;
+        const rb = r.rebuffer;
+        const cells = [
+          player,
+          c.mode,
+          `${segment} s`,
+          joined === 'start' ? 'as it goes live' : `${JOIN_LATE_SECONDS} s later`,
+          r.targetLatency === null ? 'n/a' : `${r.targetLatency.toFixed(2)} s`,
+          `${l.length}`,
+          l.length ? `${s(median(l))} s` : 'n/a',
+          l.length ? `${s(Math.min(...l))}–${s(Math.max(...l))} s` : 'n/a',
+          r.hlsLatency === null ? 'n/a' : `${r.hlsLatency.toFixed(2)} s`,
+          `${rb.stalls} / ${rb.waiting} (${(rb.waitingMs / 1000).toFixed(1)} s)`,
+        ];
+        rows.push(`| ${cells.join(' | ')} |`);
+      }
+    }
   }
-  console.log(`\nGlass-to-glass, hls.js in Chromium, 640x360 source, one 360p rendition, ${SECONDS} s per mode\n`);
-  console.log('| latency mode | segment | hls.js liveSyncDurationCount | measured | median | range |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    `\nGlass-to-glass, the product's players in Chromium, 640x360 source, one 360p rendition, ${SECONDS} s per case\n`,
+  );
+  console.log(
+    '| player | latency mode | segment | viewer joins | hls.js target latency | flashes seen | median | range | hls.js latency (median) | stalls / waiting (time) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   process.exit(0);
 }
