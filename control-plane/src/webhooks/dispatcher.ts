@@ -72,8 +72,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   };
   const leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
   const capacity = config.WEBHOOK_CONCURRENCY;
-  // A claimed event waits behind at most READY_WINDOWS rounds of attempts before its own starts.
-  const eventLeaseMs = leaseMs + READY_WINDOWS * config.WEBHOOK_TIMEOUT_MS;
+  // A claim's lease stays as short as one attempt needs, so that the work of a process that died is taken again
+  // soon. A ready attempt whose lease would run out before its deadline is not started: its event is left to
+  // be claimed again (the delivery log tells which endpoints it already reached).
+  const leaseLeftToStart = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS / 5;
   const inFlight = new Set<Promise<unknown>>();
   /** First attempts claimed and waiting for a free slot, so that sending never waits for a claim. */
   const ready: { start: () => void }[] = [];
@@ -89,7 +91,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   const free = () => (stopping ? 0 : capacity - inFlight.size);
   const room = () => (stopping ? 0 : (READY_WINDOWS + 1) * capacity - inFlight.size - ready.length);
-  const leaseEnd = (now: Date, ms = leaseMs) => new Date(now.getTime() + ms).toISOString();
+  const leaseEnd = (now: Date) => new Date(now.getTime() + leaseMs).toISOString();
 
   /** Starts ready first attempts while there are free slots; runs on stop too, so claimed work drains. */
   function pump() {
@@ -131,7 +133,8 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
       const claim = randomUUID();
       const ids = candidates.map((e) => e.id);
-      const claimedUntil = leaseEnd(now, eventLeaseMs);
+      const claimedUntil = leaseEnd(now);
+      const leaseEndsAt = Date.parse(claimedUntil);
       const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
       // Usually every candidate is ours; only when another process took some is the claim read back.
       const events =
@@ -160,8 +163,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
           (p) =>
             new Promise<boolean>((resolve) => {
               ready.push({
-                start: () =>
-                  void startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }).then(resolve),
+                start: () => {
+                  if (leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return resolve(false);
+                  void startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }).then(resolve);
+                },
               });
             }),
         );
