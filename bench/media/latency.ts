@@ -6,10 +6,11 @@
 // dashboard's HlsPlayer that /watch and /embed render (`watch`), each with its shipped hls.js settings and live-edge
 // rule. Two viewers per case: one opens the page as the stream goes live (its playlist still short, so hls.js can
 // only start near the edge), one joins 12 s later, when the playlist holds its full window, as most viewers do.
-// Rebuffering: hls.js BUFFER_STALLED_ERROR events and the video's 'waiting' events after playback started.
+// Rebuffering: hls.js BUFFER_STALLED_ERROR events and the video's 'waiting' events after playback started, and how
+// close a viewer came to one: the least media buffered ahead of the playhead while playing and live (every 0.5 s).
 // Run: flock /tmp/bench.lock npx tsx bench/media/latency.ts
-//   BENCH_SECONDS (46) per case; BENCH_PLAYERS (sdk,watch); BENCH_LOW_PROFILE_SEGMENTS (2): the profile's
-//   segmentSeconds for low-latency cases, comma-separated (the low-latency cap applies on top).
+//   BENCH_SECONDS (46) per case; BENCH_PLAYERS (sdk,watch); BENCH_MODES (low,standard); BENCH_LOW_PROFILE_SEGMENTS
+//   (2): the profile's segmentSeconds for low-latency cases, comma-separated (the low-latency cap applies on top).
 import { freePort } from '@beamline/core/testing';
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { median } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 46);
 const PLAYERS = (process.env.BENCH_PLAYERS ?? 'sdk,watch').split(',') as Player[];
+const MODES = (process.env.BENCH_MODES ?? 'low,standard').split(',') as Case['mode'][];
 const LOW_PROFILE_SEGMENTS = (process.env.BENCH_LOW_PROFILE_SEGMENTS ?? '2').split(',').map(Number);
 const FLASH_EVERY = 8;
 /** Flashes cycle through the four quarters of the picture: top left, top right, bottom left, bottom right. */
@@ -37,6 +39,8 @@ interface ViewerResult {
   rebuffer: { stalls: number; waiting: number; waitingMs: number };
   targetLatency: number | null;
   hlsLatency: number | null;
+  /** The least media buffered ahead of the playhead while playing and the stream is live, in seconds. */
+  minBufferAhead: number | null;
 }
 
 /**
@@ -102,6 +106,9 @@ async function bundle(player: Player): Promise<string> {
 const page = (hlsUrl: string) => `<!doctype html><div id="root"></div><script src="/player.js"></script><script>
 window.flashes = [];
 window.latencySamples = [];
+window.bufferAheadSamples = [];
+window.waitingAt = [];
+window.rateChanges = [];
 window.startPlayer(document.getElementById('root'), ${JSON.stringify(hlsUrl)}).then((video) => {
   let waitingSince = 0;
   video.addEventListener('playing', () => {
@@ -109,13 +116,22 @@ window.startPlayer(document.getElementById('root'), ${JSON.stringify(hlsUrl)}).t
     if (waitingSince) window.rebuffer.waitingMs += performance.now() - waitingSince;
     waitingSince = 0;
   });
+  video.addEventListener('ratechange', () => {
+    window.rateChanges.push({ at: performance.timeOrigin + performance.now(), rate: video.playbackRate });
+  });
   video.addEventListener('waiting', () => {
     if (!window.playing || waitingSince) return;
     window.rebuffer.waiting++;
+    window.waitingAt.push(performance.timeOrigin + performance.now());
     waitingSince = performance.now();
   });
   setInterval(() => {
     if (window.playing && window.hls && window.hls.latency) window.latencySamples.push(window.hls.latency);
+    const ranges = video.buffered;
+    if (window.playing && !waitingSince && ranges.length) {
+      const at = performance.timeOrigin + performance.now();
+      window.bufferAheadSamples.push({ at, seconds: ranges.end(ranges.length - 1) - video.currentTime });
+    }
   }, 500);
   const canvas = document.createElement('canvas'); canvas.width = 8; canvas.height = 8;
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -244,6 +260,7 @@ async function measure(player: Player, script: string, { mode, profileSegment }:
   await new Promise((r) => setTimeout(r, JOIN_LATE_SECONDS * 1000));
   viewers.late = await open();
   await exited;
+  const endedAt = Date.now();
   await new Promise((r) => setTimeout(r, 12_000)); // let the players show the last flashes
   const results = {} as Record<Joined, ViewerResult>;
   for (const joined of JOINED) {
@@ -255,13 +272,30 @@ async function measure(player: Player, script: string, { mode, profileSegment }:
         rebuffer: w.rebuffer,
         targetLatency: w.hls?.targetLatency ?? null,
         latencySamples: w.latencySamples,
+        bufferAheadSamples: w.bufferAheadSamples,
+        waitingAt: w.waitingAt,
+        rateChanges: w.rateChanges,
       };
     })) as {
       flashes: { at: number; quarter: number }[];
       rebuffer: ViewerResult['rebuffer'];
       targetLatency: number | null;
       latencySamples: number[];
+      bufferAheadSamples: { at: number; seconds: number }[];
+      waitingAt: number[];
+      rateChanges: { at: number; rate: number }[];
     };
+    // once the publisher stops, the buffer runs out as the last segment plays: only the live part counts
+    const live = seen.bufferAheadSamples.filter((b) => b.at < endedAt).map((b) => b.seconds);
+    const fromEnd = (at: number) => ((at - endedAt) / 1000).toFixed(1);
+    if (seen.rateChanges.length) {
+      console.error(
+        `${joined}: playback rate ${seen.rateChanges.map((c) => `${c.rate} at ${fromEnd(c.at)} s`).join(', ')}`,
+      );
+    }
+    if (seen.waitingAt.length) {
+      console.error(`${joined}: waiting at ${seen.waitingAt.map(fromEnd).join(', ')} s from the end`);
+    }
     // each render belongs to the latest capture of a flash in the same quarter before it
     const latencies = seen.flashes
       .map(({ at, quarter }) => {
@@ -274,6 +308,7 @@ async function measure(player: Player, script: string, { mode, profileSegment }:
       rebuffer: seen.rebuffer,
       targetLatency: seen.targetLatency,
       hlsLatency: seen.latencySamples.length ? median(seen.latencySamples) : null,
+      minBufferAhead: live.length ? Math.min(...live) : null,
     };
   }
   await browser.close();
@@ -295,8 +330,8 @@ async function main() {
   const rows: string[] = [];
   const cases: Case[] = [
     ...LOW_PROFILE_SEGMENTS.map((profileSegment) => ({ mode: 'low' as const, profileSegment })),
-    { mode: 'standard', profileSegment: 2 },
-  ];
+    { mode: 'standard' as const, profileSegment: 2 },
+  ].filter((c) => MODES.includes(c.mode));
   for (const player of PLAYERS) {
     const script = await bundle(player);
     console.error(`${player}: player bundled from source`);
@@ -319,6 +354,7 @@ async function main() {
           l.length ? `${s(median(l))} s` : 'n/a',
           l.length ? `${s(Math.min(...l))}–${s(Math.max(...l))} s` : 'n/a',
           r.hlsLatency === null ? 'n/a' : `${r.hlsLatency.toFixed(2)} s`,
+          r.minBufferAhead === null ? 'n/a' : `${r.minBufferAhead.toFixed(2)} s`,
           `${rb.stalls} / ${rb.waiting} (${(rb.waitingMs / 1000).toFixed(1)} s)`,
         ];
         rows.push(`| ${cells.join(' | ')} |`);
@@ -329,9 +365,9 @@ async function main() {
     `\nGlass-to-glass, the product's players in Chromium, 640x360 source, one 360p rendition, ${SECONDS} s per case\n`,
   );
   console.log(
-    '| player | latency mode | segment | viewer joins | hls.js target latency | flashes seen | median | range | hls.js latency (median) | stalls / waiting (time) |',
+    '| player | latency mode | segment | viewer joins | hls.js target latency | flashes seen | median | range | hls.js latency (median) | least buffer ahead | stalls / waiting (time) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   process.exit(0);
 }

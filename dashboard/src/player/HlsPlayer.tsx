@@ -74,7 +74,7 @@ export const HlsPlayer = forwardRef<HlsPlayerHandle, Props>(function HlsPlayer(
         callbacks.current.onQualities?.([{ index: -1, label: 'Auto' }, ...qualities], -1);
         if (autoPlay) void video.play().catch(() => undefined);
       });
-      // The SDK's rule: short-segment (low-latency) streams play about two segments behind the live edge.
+      // The SDK's rule: live streams play about two short segments, or a segment and a half, behind the live edge.
       hls.on(Hls.Events.LEVEL_UPDATED, (_e, data) => keepNearLiveEdge(hls, data.details));
       hls.on(Hls.Events.ERROR, (_e, data) => {
         if (!data.fatal) return;

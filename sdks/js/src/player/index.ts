@@ -137,8 +137,8 @@ class HlsPlayer extends Emitter<PlayerEvents> implements Player {
       this.emit('levels', this.levels);
       if (this.options.autoplay !== false) void this.video.play().catch(() => undefined);
     });
-    // Short-segment (low-latency) streams play about two segments behind the live edge instead of three target
-    // durations; standard streams keep hls.js's own distance.
+    // Live streams play close to the live edge instead of three target durations behind: about two segments for
+    // short (low-latency) segments, a segment and a half for longer ones, with catch-up.
     hls.on(Hls.Events.LEVEL_UPDATED, (_e, data) => keepNearLiveEdge(hls, data.details));
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => this.emit('level', data.level));
     hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
