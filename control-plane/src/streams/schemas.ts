@@ -27,7 +27,12 @@ export const StreamInputSchema = z.strictObject({
     .max(64)
     .optional()
     .openapi({ description: 'A transcoding profile id; "default" if absent.' }),
-  latencyMode: z.enum(['standard', 'low']).optional().openapi({ description: 'low: 0.5 s segments and a player kept about 1 s behind the live edge (glass to glass under 2.5 s).' }),
+  latencyMode: z
+    .enum(['standard', 'low'])
+    .optional()
+    .openapi({
+      description: 'low: 0.5 s segments and a player kept about 1 s behind the live edge (glass to glass under 2.5 s).',
+    }),
   playbackPolicy: z
     .enum(['public', 'signed'])
     .optional()
