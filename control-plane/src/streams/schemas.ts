@@ -30,9 +30,7 @@ export const StreamInputSchema = z.strictObject({
   latencyMode: z
     .enum(['standard', 'low'])
     .optional()
-    .openapi({
-      description: 'low: 0.5 s segments and a player kept about 1 s behind the live edge (glass to glass under 2.5 s).',
-    }),
+    .openapi({ description: 'low: 0.5 s segments; players stay about 1 s behind the live edge.' }),
   playbackPolicy: z
     .enum(['public', 'signed'])
     .optional()

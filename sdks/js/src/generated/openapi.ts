@@ -7877,7 +7877,7 @@ export interface operations {
       content: {
         'application/json': {
           /**
-           * @description low: 0.5 s segments and a player kept about 1 s behind the live edge (glass to glass under 2.5 s).
+           * @description low: 0.5 s segments; players stay about 1 s behind the live edge.
            * @enum {string}
            */
           latencyMode?: 'standard' | 'low';
@@ -8165,7 +8165,7 @@ export interface operations {
       content: {
         'application/json': {
           /**
-           * @description low: 0.5 s segments and a player kept about 1 s behind the live edge (glass to glass under 2.5 s).
+           * @description low: 0.5 s segments; players stay about 1 s behind the live edge.
            * @enum {string}
            */
           latencyMode?: 'standard' | 'low';
