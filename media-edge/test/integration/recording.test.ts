@@ -33,8 +33,11 @@ describe('recording', () => {
     ).body;
     const publisher = publish(`${stream.rtmpUrl}/${stream.streamKey}`, { seconds: PUBLISHED });
     await waitForStatus(t, stream.id, 'live');
-    const during = await t.call('GET', `/recordings?streamId=${stream.id}`);
-    expect(during.body.data[0]?.status).toBe('recording');
+    // The recording is registered with the session's start, which can land just after the live status.
+    await waitFor(
+      async () => (await t.call('GET', `/recordings?streamId=${stream.id}`)).body.data[0]?.status === 'recording',
+      { timeoutMs: 10_000, what: 'a recording in progress while live' },
+    );
     expect((await publisher.exited).code).toBe(0);
 
     await waitForStatus(t, stream.id, 'idle');
