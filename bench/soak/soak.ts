@@ -170,7 +170,7 @@ async function main() {
   await drill.close();
   baseline.kill();
 
-  const window = (name: string, from: number, to: number) =>
+  const samplesOf = (name: string, from: number, to: number) =>
     samples.filter((s) => s.at >= from && s.at < to).map((s) => s.rss[name]!);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const samplesFile = join(tmpdir(), `beamline-soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -194,8 +194,8 @@ async function main() {
   );
   console.log('|---|---|---|---|---|---|');
   for (const name of Object.keys(procs)) {
-    const first = window(name, warmupMs, warmupMs + 120_000);
-    const last = window(name, totalMs - 120_000, totalMs + SAMPLE_MS);
+    const first = samplesOf(name, warmupMs, warmupMs + 120_000);
+    const last = samplesOf(name, totalMs - 120_000, totalMs + SAMPLE_MS);
     const growth = (mean(last) - mean(first)) / mean(first);
     const peakGrowth = (Math.max(...last) - Math.max(...first)) / Math.max(...first);
     console.log(

@@ -23,7 +23,7 @@ createServer((req, res) => {
     res.end();
     return;
   }
-  if (requests === 0 && firstAt === 0) firstAt = performance.now();
+  if (firstAt === 0) firstAt = performance.now();
   req.resume();
   req.on('end', () => {
     requests++;

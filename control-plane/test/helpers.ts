@@ -4,6 +4,7 @@ import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '../src';
 import type { Clock } from '../src/context';
+import type { ControlPlaneDeps } from '../src/deps';
 
 export interface TestControlPlane {
   cp: ControlPlane;
@@ -11,6 +12,8 @@ export interface TestControlPlane {
   store: EmbeddedStore;
   bus: InProcessBus;
   box: SecretBox;
+  /** What the control plane was built from, for building its parts (a dispatcher) on the same store. */
+  deps: ControlPlaneDeps;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -32,7 +35,7 @@ export async function buildTestControlPlane(
   const store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const box = new SecretBox(Buffer.from(config.MASTER_KEY, 'hex'));
-  const cp = await createControlPlane({
+  const deps: ControlPlaneDeps = {
     config,
     store,
     bus,
@@ -40,12 +43,14 @@ export async function buildTestControlPlane(
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
     secretBox: box,
-  });
+  };
+  const cp = await createControlPlane(deps);
   return {
     cp,
     store,
     bus,
     box,
+    deps,
     dataDir: dir.path,
     api: new ApiClient((path, init) => cp.http.app.request(path, init)),
     close: async () => {

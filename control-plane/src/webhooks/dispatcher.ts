@@ -12,6 +12,8 @@ import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from '.
 
 /** A claim outlives the attempt's deadline by this much before another process may take the work. */
 const LEASE_MARGIN_MS = 5_000;
+/** A ready attempt starts only while its claim outlives the attempt's deadline by at least this much. */
+const START_MARGIN_MS = 1_000;
 /** Outbox candidates read per scan, in windows of WEBHOOK_CONCURRENCY. */
 const BACKLOG_WINDOWS = 32;
 /** Claimed first attempts kept ready beside those in flight, in windows of WEBHOOK_CONCURRENCY. */
@@ -75,7 +77,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   // A claim's lease stays as short as one attempt needs, so that the work of a process that died is taken again
   // soon. A ready attempt whose lease would run out before its deadline is not started: its event is left to
   // be claimed again (the delivery log tells which endpoints it already reached).
-  const leaseLeftToStart = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS / 5;
+  const leaseLeftToStart = config.WEBHOOK_TIMEOUT_MS + START_MARGIN_MS;
   const inFlight = new Set<Promise<unknown>>();
   /** First attempts claimed and waiting for a free slot, so that sending never waits for a claim. */
   const ready: { start: () => void }[] = [];
@@ -96,6 +98,21 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   /** Starts ready first attempts while there are free slots; runs on stop too, so claimed work drains. */
   function pump() {
     while (inFlight.size < capacity && ready.length > 0) ready.shift()!.start();
+  }
+
+  /**
+   * Queues a claimed first attempt; resolves true once its result is recorded, false when it was not (it failed
+   * to record, or its claim's lease, ending at `leaseEndsAt`, ran too low before a slot came free).
+   */
+  function queueFirstAttempt(event: OutboxEvent, endpoint: WebhookEndpointDoc, id: string, leaseEndsAt: number) {
+    return new Promise<boolean>((resolve) => {
+      ready.push({
+        start: () => {
+          if (leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return resolve(false);
+          void startAttempt(firstAttempt(event, endpoint, id), { deliveryId: id }).then(resolve);
+        },
+      });
+    });
   }
 
   /** Runs one attempt within the concurrency limit; resolves false when its result could not be recorded. */
@@ -134,7 +151,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const claim = randomUUID();
       const ids = candidates.map((e) => e.id);
       const claimedUntil = leaseEnd(now);
-      const leaseEndsAt = Date.parse(claimedUntil);
+      const leaseEndsAt = now.getTime() + leaseMs;
       const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
       // Usually every candidate is ours; only when another process took some is the claim read back.
       const events =
@@ -159,17 +176,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
           : new Set((await coll.all.deliveries.find({ id: { $in: recheck } })).map((d) => d.id));
       const attempts = pairs
         .filter((p) => !written.has(p.id))
-        .map(
-          (p) =>
-            new Promise<boolean>((resolve) => {
-              ready.push({
-                start: () => {
-                  if (leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return resolve(false);
-                  void startAttempt(firstAttempt(p.event, p.endpoint, p.id), { deliveryId: p.id }).then(resolve);
-                },
-              });
-            }),
-        );
+        .map((p) => queueFirstAttempt(p.event, p.endpoint, p.id, leaseEndsAt));
       pump();
       const batch = Promise.all(attempts).then(async (recorded) => {
         if (!recorded.every(Boolean)) return; // the lease runs out and the event is claimed again

@@ -15,29 +15,22 @@ export const storeUrlEnv = z
   )
   .optional();
 
-type Op =
-  | 'insert'
-  | 'insertMany'
-  | 'findOne'
-  | 'find'
-  | 'count'
-  | 'updateOne'
-  | 'updateMany'
-  | 'upsert'
-  | 'deleteOne'
-  | 'deleteMany';
-const COLLECTION_OPS = new Set<Op>([
-  'insert',
-  'insertMany',
-  'findOne',
-  'find',
-  'count',
-  'updateOne',
-  'updateMany',
-  'upsert',
-  'deleteOne',
-  'deleteMany',
-]);
+type Op = keyof Collection<{ id: string }>;
+/** The collection operations served over HTTP: every one of the `Collection` port (the type checks both ways). */
+const SERVED: Record<Op, true> = {
+  insert: true,
+  insertMany: true,
+  findOne: true,
+  find: true,
+  count: true,
+  updateOne: true,
+  updateMany: true,
+  upsert: true,
+  deleteOne: true,
+  deleteMany: true,
+};
+const COLLECTION_OPS = Object.keys(SERVED) as Op[];
+const isCollectionOp = (op: string): op is Op => Object.hasOwn(SERVED, op);
 
 interface Call {
   op: Op | 'ensureIndexes' | 'ping';
@@ -93,7 +86,7 @@ export function storeHandler(store: DocumentStore, secret: string) {
 async function run(store: DocumentStore, call: Call): Promise<unknown> {
   if (call.op === 'ping') return store.ping();
   if (call.op === 'ensureIndexes') return store.ensureIndexes((call.args?.[0] ?? []) as IndexSpec[]);
-  if (!COLLECTION_OPS.has(call.op) || typeof call.collection !== 'string')
+  if (!isCollectionOp(call.op) || typeof call.collection !== 'string')
     throw new Error(`unknown store call ${String(call.op)}`);
   const coll = store.collection(call.collection) as unknown as Record<Op, (...a: unknown[]) => Promise<unknown>>;
   return coll[call.op](...(call.args ?? []));
@@ -133,18 +126,7 @@ export class RemoteStore implements DocumentStore {
       (o: Op) =>
       (...args: unknown[]) =>
         this.call({ op: o, collection: name, args: withoutTrailingUndefined(args) });
-    return {
-      insert: op('insert'),
-      insertMany: op('insertMany'),
-      findOne: op('findOne'),
-      find: op('find'),
-      count: op('count'),
-      updateOne: op('updateOne'),
-      updateMany: op('updateMany'),
-      upsert: op('upsert'),
-      deleteOne: op('deleteOne'),
-      deleteMany: op('deleteMany'),
-    } as Collection<T>;
+    return Object.fromEntries(COLLECTION_OPS.map((o) => [o, op(o)])) as unknown as Collection<T>;
   }
 
   async ensureIndexes(specs: IndexSpec[]): Promise<void> {

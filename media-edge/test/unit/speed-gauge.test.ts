@@ -1,6 +1,6 @@
 // The ladder's current speed from ffmpeg's progress lines, rather than ffmpeg's average since start.
 import { expect, it } from 'vitest';
-import { SpeedGauge } from '../../src/ladder/runner';
+import { SpeedGauge } from '../../src/ladder/speed';
 
 const line = (mediaSeconds: number, averageSpeed: string) => {
   const h = Math.floor(mediaSeconds / 3600);

@@ -37,6 +37,11 @@ function segmentSeconds(level: LiveLevel): number {
   return segment > 0 ? segment : 0;
 }
 
+/** How fast a player on this level may play to catch up with its aim. */
+function catchUpRate(level: LiveLevel): number {
+  return segmentSeconds(level) <= SHORT_SEGMENT_SECONDS ? CATCH_UP_PLAYBACK_RATE : LONG_SEGMENT_CATCH_UP_PLAYBACK_RATE;
+}
+
 /**
  * The distance to the live edge, in seconds, a player should aim for on this level, or null to leave hls.js's own
  * choice: a recording, a playlist that states its own HOLD-BACK (the server's word wins), or an integrator who set
@@ -75,12 +80,6 @@ export function keepNearLiveEdge(hls: Hls, level: LiveLevel): void {
   const current = hls.config.liveSyncDuration;
   if (current === undefined || Math.abs(current - target) >= RETARGET_TOLERANCE_SECONDS) hls.targetLatency = target;
   // hls.js's default rate is 1 (no catch-up); only a distance of our own comes with catch-up.
-  if (user.maxLiveSyncPlaybackRate === undefined) {
-    hls.config.maxLiveSyncPlaybackRate =
-      ours === null
-        ? 1
-        : segmentSeconds(level) <= SHORT_SEGMENT_SECONDS
-          ? CATCH_UP_PLAYBACK_RATE
-          : LONG_SEGMENT_CATCH_UP_PLAYBACK_RATE;
-  }
+  if (user.maxLiveSyncPlaybackRate === undefined)
+    hls.config.maxLiveSyncPlaybackRate = ours === null ? 1 : catchUpRate(level);
 }

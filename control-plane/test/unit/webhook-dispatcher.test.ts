@@ -1,0 +1,79 @@
+// The dispatcher's claims: a first attempt that waited in the ready queue until its claim's lease ran low is
+// not started (another process could take the event meanwhile); the event is claimed again later, and the
+// delivery log keeps the endpoints it already reached from being sent twice. Time is a fake clock that each
+// attempt moves on, so leases run out without waiting for them.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '@beamline/core/testing';
+import { createDispatcher } from '../../src/webhooks/dispatcher';
+import type { Sender } from '../../src/webhooks/sender';
+import { buildTestControlPlane, type TestControlPlane } from '../helpers';
+
+let now = Date.parse('2026-03-01T12:00:00Z');
+const clock = { now: () => new Date(now) };
+let t: TestControlPlane;
+
+beforeAll(async () => {
+  t = await buildTestControlPlane(
+    {
+      WEBHOOK_DISPATCHER: 'false',
+      WEBHOOK_CONCURRENCY: '1',
+      // lease: 1 s + 5 s; an attempt starts only with at least 2 s of it left
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    },
+    clock,
+  );
+});
+afterAll(() => t.close());
+
+it('leaves an attempt whose lease ran low to a later claim, and sends every event once', async () => {
+  const dev = await t.api.register();
+  const app = await t.api.createApp(dev.token);
+  const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
+    auth: { bearer: dev.token },
+    body: { url: 'http://127.0.0.1:9/hook', events: ['stream.updated'] },
+  });
+  expect(hook.status).toBe(201);
+  const ids: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    ids.push(
+      (await t.deps.events.publish(app.appId, 'stream.updated', { streamId: `str_${i}`, changes: ['name'] })).id,
+    );
+    await new Promise((r) => setTimeout(r, 5)); // distinct createdAt, so the outbox order is e1, e2, e3
+  }
+
+  // Each attempt takes 4.5 s of the fake clock: e1 (claimed with e2 at 0 s) ends at 4.5 s, when e2's lease has
+  // 1.5 s left, under the 2 s an attempt needs.
+  const sent: string[] = [];
+  const sender: Sender = {
+    send: async (input) => {
+      sent.push(input.eventId);
+      now += 4_500;
+      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
+    },
+    close: async () => undefined,
+  };
+  const dispatcher = createDispatcher(t.deps, { sender });
+  await dispatcher.start();
+  try {
+    await waitFor(
+      async () => {
+        await dispatcher.poke();
+        return sent.length >= 3;
+      },
+      { what: 'every event sent', timeoutMs: 10_000 },
+    );
+    // e2 was skipped in its first claim and sent after e3, from a later claim; e1 was not sent again.
+    expect(sent).toEqual([ids[0], ids[2], ids[1]]);
+    const outbox = t.store.collection<{ id: string; dispatchedAt?: string }>('events');
+    await waitFor(async () => (await outbox.count({ id: { $in: ids }, dispatchedAt: { $exists: true } })) === 3, {
+      what: 'every event marked dispatched',
+    });
+    const log = t.store.collection<{ id: string; eventId: string; status: string }>('webhook_deliveries');
+    const deliveries = await log.find({ eventId: { $in: ids } });
+    expect(deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(sent).toHaveLength(3);
+  } finally {
+    await dispatcher.stop();
+  }
+});
