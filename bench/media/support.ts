@@ -1,5 +1,5 @@
 // Shared by the media benches: wrk runs, nginx serving a directory, process CPU from /proc, medians.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -66,50 +66,62 @@ http {
 
 /** CPU seconds (user + system) a process has used so far, from /proc; null once it is gone. */
 export function cpuSeconds(pid: number): number | null {
+  return processTimes(pid)?.own ?? null;
+}
+
+/**
+ * CPU seconds of a live process from /proc: its own threads, and the children it has waited for (every
+ * ffmpeg it ran and that exited), or null once it is gone.
+ */
+export function processTimes(pid: number): { own: number; children: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / 100;
+    const ticks = (i: number) => Number(fields[i]) + Number(fields[i + 1]);
+    return { own: ticks(11) / 100, children: ticks(13) / 100 };
   } catch {
     return null;
   }
 }
 
-/** Direct children of `pid` whose command line contains `match`. */
-export function childPids(pid: number, match: string): number[] {
-  try {
-    const out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-    return out
-      .split('\n')
-      .filter(Boolean)
-      .map(Number)
-      .filter((child) => {
-        try {
-          return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(match);
-        } catch {
-          return false;
-        }
-      });
-  } catch {
-    return [];
-  }
+export function ffmpegAlone(port: number, args: { input: string[]; outputs: { target: string; args: string[] }[] }) {
+  return spawn('ffmpeg', ffmpegAloneArgs(port, args), { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** ffmpeg alone: listens for one RTMP publisher on `port` and runs `args` (a ladder built by the edge's own builder). */
-export function ffmpegAlone(port: number, args: { input: string[]; outputs: { target: string; args: string[] }[] }) {
-  return spawn(
-    'ffmpeg',
-    [
-      ...args.input,
-      '-listen',
-      '1',
-      '-i',
-      `rtmp://127.0.0.1:${port}/live/bench`,
-      ...args.outputs.flatMap((o) => [...o.args, o.target]),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+function ffmpegAloneArgs(port: number, args: { input: string[]; outputs: { target: string; args: string[] }[] }) {
+  return [
+    ...args.input,
+    '-listen',
+    '1',
+    '-i',
+    `rtmp://127.0.0.1:${port}/live/bench`,
+    ...args.outputs.flatMap((o) => [...o.args, o.target]),
+  ];
+}
+
+/**
+ * ffmpeg alone, run by a shell that reports its exact CPU seconds when it exits (the `times` builtin: user and
+ * system time of the shell's finished children), so no sampling misses its last moments.
+ */
+export function ffmpegAloneTimed(
+  port: number,
+  args: { input: string[]; outputs: { target: string; args: string[] }[] },
+): { stderr: NodeJS.ReadableStream; cpu: Promise<number> } {
+  const proc = spawn('bash', ['-c', 'ffmpeg "$@"; times >&3', 'bash', ...ffmpegAloneArgs(port, args)], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let times = '';
+  (proc.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (times += d.toString()));
+  const cpu = new Promise<number>((resolve, reject) => {
+    proc.once('exit', () => {
+      // line 2 of `times`: "<user>m<s>s <sys>m<s>s" of the children
+      const line = times.trim().split('\n')[1] ?? '';
+      const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      if (parts.length !== 2) reject(new Error(`no CPU times from the baseline shell: ${JSON.stringify(times)}`));
+      else resolve(parts[0]! + parts[1]!);
+    });
+  });
+  return { stderr: proc.stderr!, cpu };
 }
 
 /** Whether every variant playlist under `dir` lists a segment. */
@@ -129,7 +141,9 @@ export async function spawnEdge(opts: { api: string; dataDir: string; mediaDir: 
   const secrets = JSON.parse(readFileSync(`${opts.dataDir}/secrets.json`, 'utf8')) as { EDGE_SECRET: string };
   const hlsPort = await freePort();
   const rtmpPort = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'media-edge/src/main.ts'], {
+  // PROF=<dir> writes a CPU profile of the edge process when it exits
+  const prof = process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'media-edge/src/main.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
