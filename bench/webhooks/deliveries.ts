@@ -2,8 +2,11 @@
 // a bare undici POST loop to the same receiver with the same concurrency and body, in the same run.
 // The receiver runs in its own process; the platform (in-process) and the bare loop share this one.
 //   npx tsx bench/webhooks/deliveries.ts [events=1000] [concurrency=32] [rounds=3]
+//   PROF=<dir> writes a CPU profile of each platform leg, start-up included (the bare loop and the queuing are left out).
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort, waitFor } from '@beamline/core/testing';
 import { startTestPlatform, testEnv } from '../../all-in-one/test/harness';
@@ -75,14 +78,35 @@ async function queueEvents(receiverUrl: string) {
   return { env, sample };
 }
 
+/** Profiles `work` into PROF/<name>.cpuprofile when PROF is set. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.PROF;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Starts the platform on the queued outbox and times until every event reached the receiver. */
-async function platformRun(base: string, env: Record<string, string>): Promise<number> {
+async function platformRun(base: string, env: Record<string, string>, round: number): Promise<number> {
   await fetch(`${base}/reset`, { method: 'POST' });
-  const platform = await startTestPlatform(env);
-  await waitFor(async () => (await stats(base)).distinct >= events, {
-    timeoutMs: 300_000,
-    intervalMs: 100,
-    what: 'every event delivered',
+  const platform = await profiled(`platform-${round}`, async () => {
+    const started = await startTestPlatform(env);
+    await waitFor(async () => (await stats(base)).distinct >= events, {
+      timeoutMs: 300_000,
+      intervalMs: 20,
+      what: 'every event delivered',
+    });
+    return started;
   });
   await platform.stop();
   const s = await stats(base);
@@ -110,7 +134,7 @@ async function main() {
       dirs.push(env.DATA_DIR!);
       // Baseline and platform back to back in each round, so both see the same machine load.
       const bare = await bareLoop(base, sample);
-      const ours = await platformRun(base, env);
+      const ours = await platformRun(base, env, round);
       ratios.push(ours / bare);
       console.log(
         `  round ${round}: bare undici loop ${Math.round(bare)} POST/s, platform ${Math.round(ours)} deliveries/s (outbox → signed POST → delivery log), ${((ours / bare) * 100).toFixed(1)}%`,

@@ -19,4 +19,10 @@ export interface ControlPlaneDeps {
   metrics?: Metrics;
   /** Account mails; by default SMTP when SMTP_URL is set, else DATA_DIR/outbox (security/mail.ts). */
   mail?: Mailer;
+  /**
+   * Where the webhook dispatcher keeps its claims on outbox events: in memory when the store has no writer
+   * outside this process (the default then), else in the store with a lease. Tests of several processes on
+   * one store ask for 'store'.
+   */
+  webhookClaims?: 'memory' | 'store';
 }

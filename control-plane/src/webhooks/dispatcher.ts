@@ -2,7 +2,7 @@
 // sends them, and records each result before the work is released. A process killed at any point leaves
 // its claims to expire and be taken again, so each event reaches each endpoint at least once.
 import { createHash, randomUUID } from 'node:crypto';
-import { EVENTS_TOPIC, insertBatcher, type StoredEvent } from '@beamline/core';
+import { EVENTS_TOPIC, insertBatcher, type DocumentStore, type StoredEvent } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
 import { applyAttempt, judgeAttempt, newDelivery, type AttemptVerdict } from './attempt';
@@ -20,6 +20,11 @@ const BACKLOG_WINDOWS = 32;
 const READY_WINDOWS = 2;
 /** Opened signing secrets kept in memory, at most. */
 const OPENED_SECRETS_KEPT = 10_000;
+/** Ids of events heard on the bus kept to tell new events from ones an earlier run may have sent, at most. */
+const FRESH_IDS_KEPT = 100_000;
+
+/** Stores with a dispatcher that claims in memory: there can be one per store, or two would share events. */
+const claimingInMemory = new WeakSet<DocumentStore>();
 
 /** The outbox document with the dispatcher's claim while it sends an event's first attempts. */
 interface OutboxEvent extends StoredEvent {
@@ -78,7 +83,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   // soon. A ready attempt whose lease would run out before its deadline is not started: its event is left to
   // be claimed again (the delivery log tells which endpoints it already reached).
   const leaseLeftToStart = config.WEBHOOK_TIMEOUT_MS + START_MARGIN_MS;
-  const inFlight = new Set<Promise<unknown>>();
+  /** Requests in flight (at most WEBHOOK_CONCURRENCY); a slot is free again once the answer is in. */
+  const inFlight = new Set<object>();
+  /** Attempts not finished yet, their results possibly still being recorded. */
+  const unrecorded = new Set<Promise<unknown>>();
   /** First attempts claimed and waiting for a free slot, so that sending never waits for a claim. */
   const ready: { start: () => void }[] = [];
   const batches = new Set<Promise<unknown>>();
@@ -109,15 +117,27 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       ready.push({
         start: () => {
           if (leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return resolve(false);
-          void startAttempt(firstAttempt(event, endpoint, id), { deliveryId: id }).then(resolve);
+          void startAttempt((sent) => firstAttempt(event, endpoint, id, sent), { deliveryId: id }).then(resolve);
         },
       });
     });
   }
 
-  /** Runs one attempt within the concurrency limit; resolves false when its result could not be recorded. */
-  function startAttempt(work: Promise<void>, context: Record<string, string>): Promise<boolean> {
-    const done = work.then(
+  /**
+   * Runs one attempt within the concurrency limit: its slot is taken for the request and given back once the
+   * attempt calls `sent`, so that recording the result never holds a request back. Resolves false when the
+   * result could not be recorded.
+   */
+  function startAttempt(work: (sent: () => void) => Promise<void>, context: Record<string, string>) {
+    const slot = {};
+    inFlight.add(slot);
+    const sent = () => {
+      if (!inFlight.delete(slot)) return;
+      pump();
+      // Claims run beside the attempts; a pass already running picks the request up when it ends.
+      if (ready.length < READY_WINDOWS * capacity) schedule(0);
+    };
+    const done = work(sent).then(
       () => true,
       (err: unknown) => {
         log.error({ err, ...context }, 'webhook attempt could not be recorded; it will be tried again');
@@ -125,40 +145,108 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       },
     );
     const tracked = done.finally(() => {
-      inFlight.delete(tracked);
-      pump();
-      // Claims run beside the attempts; a pass already running picks the request up when it ends.
-      if (ready.length < READY_WINDOWS * capacity) schedule(0);
+      sent();
+      unrecorded.delete(tracked);
     });
-    inFlight.add(tracked);
+    unrecorded.add(tracked);
     return done;
+  }
+
+  /**
+   * Outbox claims. In the store (shared stores): a lease written on the event, so processes never share it; a
+   * process that dies leaves its events to be claimed again when the lease ends. In memory (a store no other
+   * process writes): the events this dispatcher holds; one that dies holds nothing, and what it left
+   * undispatched is found again by the next start, which reads the delivery log before sending such events.
+   */
+  const memoryClaims = (deps.webhookClaims ?? (store.singleProcess ? 'memory' : 'store')) === 'memory';
+  const held = new Set<string>();
+  /** Events whose last round did not record every attempt: the delivery log is read before they are sent. */
+  const unfinished = new Set<string>();
+  /** Events heard on the bus since this dispatcher started: no earlier run can have sent them. */
+  const fresh = new Set<string>();
+  function heard(id: string) {
+    if (fresh.size >= FRESH_IDS_KEPT) fresh.delete(fresh.values().next().value!);
+    fresh.add(id);
+  }
+
+  /** Claims `candidates`; returns the events now ours and their lease's end (ms), or null when none are. */
+  async function take(candidates: OutboxEvent[], claimable: object, now: Date) {
+    if (memoryClaims) {
+      const events = candidates.filter((e) => !held.has(e.id));
+      for (const e of events) held.add(e.id);
+      return events.length === 0 ? null : { events, claim: null, leaseEndsAt: Number.POSITIVE_INFINITY };
+    }
+    const claim = randomUUID();
+    const ids = candidates.map((e) => e.id);
+    const claimedUntil = leaseEnd(now);
+    const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
+    // Usually every candidate is ours; only when another process took some is the claim read back.
+    const events =
+      took === candidates.length
+        ? candidates.map((e) => ({ ...e, claim, claimedUntil }))
+        : await outbox.find({ id: { $in: ids }, claim });
+    return events.length === 0 ? null : { events, claim, leaseEndsAt: now.getTime() + leaseMs };
+  }
+
+  /** Whether an event may have reached some endpoints already (a claim of it ended without marking it). */
+  function maybeStarted(candidate: OutboxEvent): boolean {
+    if (!memoryClaims) return candidate.claim !== undefined;
+    return unfinished.has(candidate.id) || !fresh.has(candidate.id);
+  }
+
+  /** Lets held events go after as long as a lease; they are rechecked against the delivery log when taken again. */
+  function releaseLater(ids: string[]) {
+    for (const id of ids) unfinished.add(id);
+    setTimeout(() => ids.forEach((id) => held.delete(id)), leaseMs).unref();
+  }
+
+  /** Marks events dispatched once every first attempt is recorded; otherwise lets them be claimed again. */
+  async function finish(events: OutboxEvent[], claim: string | null, recorded: boolean[]) {
+    const ids = events.map((e) => e.id);
+    const complete = recorded.every(Boolean);
+    if (!memoryClaims) {
+      // a claim in the store runs out by itself
+      if (complete)
+        await outbox.updateMany(
+          { id: { $in: ids }, claim },
+          { set: { dispatchedAt: clock.now().toISOString() }, unset: ['claim', 'claimedUntil'] },
+        );
+      return;
+    }
+    if (!complete) return releaseLater(ids);
+    try {
+      await outbox.updateMany({ id: { $in: ids } }, { set: { dispatchedAt: clock.now().toISOString() } });
+    } catch (err) {
+      releaseLater(ids);
+      throw err;
+    }
+    for (const id of ids) {
+      held.delete(id);
+      unfinished.delete(id);
+      fresh.delete(id);
+    }
   }
 
   async function claimEvents(): Promise<void> {
     while (room() > 0) {
       const now = clock.now();
-      const claimable = {
-        dispatchedAt: { $exists: false },
-        $or: [{ claimedUntil: { $exists: false } }, { claimedUntil: { $lte: now.toISOString() } }],
-      };
+      const claimable = memoryClaims
+        ? { dispatchedAt: { $exists: false } }
+        : {
+            dispatchedAt: { $exists: false },
+            $or: [{ claimedUntil: { $exists: false } }, { claimedUntil: { $lte: now.toISOString() } }],
+          };
       // One sorted scan of the outbox serves several claims; a candidate another process took
       // meanwhile simply fails the claim's filter.
       if (backlog.length === 0) {
         backlog = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: capacity * BACKLOG_WINDOWS });
+        if (memoryClaims) backlog = backlog.filter((e) => !held.has(e.id));
         if (backlog.length === 0) return;
       }
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
-      const claim = randomUUID();
-      const ids = candidates.map((e) => e.id);
-      const claimedUntil = leaseEnd(now);
-      const leaseEndsAt = now.getTime() + leaseMs;
-      const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
-      // Usually every candidate is ours; only when another process took some is the claim read back.
-      const events =
-        took === candidates.length
-          ? candidates.map((e) => ({ ...e, claim, claimedUntil }))
-          : await outbox.find({ id: { $in: ids }, claim });
-      if (events.length === 0) continue;
+      const taken = await take(candidates, claimable, now);
+      if (!taken) continue;
+      const { events, claim, leaseEndsAt } = taken;
       const appIds = [...new Set(events.map((e) => e.appId))];
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
       const pairs = events.flatMap((event) =>
@@ -166,10 +254,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
           .filter((w) => w.appId === event.appId && subscribes(w, event.type))
           .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id) })),
       );
-      // An event whose earlier claim expired (its process died) may have deliveries written already:
-      // those endpoints are not sent again. Fresh events skip the look-up.
-      const reclaimed = new Set(candidates.filter((e) => e.claim).map((e) => e.id));
-      const recheck = pairs.filter((p) => reclaimed.has(p.event.id)).map((p) => p.id);
+      // An event an earlier claim did not finish may have deliveries written already: those endpoints are
+      // not sent again. Fresh events skip the look-up.
+      const rechecked = new Set(candidates.filter(maybeStarted).map((e) => e.id));
+      const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
       const written =
         recheck.length === 0
           ? new Set<string>()
@@ -178,13 +266,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         .filter((p) => !written.has(p.id))
         .map((p) => queueFirstAttempt(p.event, p.endpoint, p.id, leaseEndsAt));
       pump();
-      const batch = Promise.all(attempts).then(async (recorded) => {
-        if (!recorded.every(Boolean)) return; // the lease runs out and the event is claimed again
-        await outbox.updateMany(
-          { id: { $in: events.map((e) => e.id) }, claim },
-          { set: { dispatchedAt: clock.now().toISOString() }, unset: ['claim', 'claimedUntil'] },
-        );
-      });
+      const batch = Promise.all(attempts).then((recorded) => finish(events, claim, recorded));
       const tracked = batch
         .catch((err: unknown) => log.error({ err }, 'could not mark events dispatched; they will be claimed again'))
         .finally(() => batches.delete(tracked));
@@ -209,12 +291,13 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const endpoints = await coll.all.endpoints.find({ id: { $in: [...new Set(claimed.map((d) => d.webhookId))] } });
       const byId = new Map(endpoints.map((e) => [e.id, e]));
       for (const delivery of claimed) {
-        void startAttempt(retryAttempt(delivery, claim, byId.get(delivery.webhookId)), { deliveryId: delivery.id });
+        const endpoint = byId.get(delivery.webhookId);
+        void startAttempt((sent) => retryAttempt(delivery, claim, endpoint, sent), { deliveryId: delivery.id });
       }
     }
   }
 
-  async function firstAttempt(event: StoredEvent, endpoint: WebhookEndpointDoc, id: string) {
+  async function firstAttempt(event: StoredEvent, endpoint: WebhookEndpointDoc, id: string, sent: () => void) {
     const payload = JSON.stringify({
       id: event.id,
       type: event.type,
@@ -229,6 +312,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       payload,
       secrets: signingSecrets(secrets, endpoint, clock.now()),
     });
+    sent();
     const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
     const at = clock.now();
     const written = await deliveryLog.insert({ ...base, ...applyAttempt(base, result, verdict, at) });
@@ -236,7 +320,12 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     await afterVerdict(endpoint, verdict, at);
   }
 
-  async function retryAttempt(delivery: DeliveryDoc, claim: string, endpoint: WebhookEndpointDoc | undefined) {
+  async function retryAttempt(
+    delivery: DeliveryDoc,
+    claim: string,
+    endpoint: WebhookEndpointDoc | undefined,
+    sent: () => void,
+  ) {
     const mine = { id: delivery.id, claim };
     if (!endpoint || !endpoint.enabled) {
       const reason = endpoint ? 'endpoint disabled' : 'endpoint deleted';
@@ -253,6 +342,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       payload: delivery.payload,
       secrets: signingSecrets(secrets, endpoint, clock.now()),
     });
+    sent();
     const verdict = judgeAttempt(result, delivery.roundAttempts + 1, config.WEBHOOK_RETRY_SCHEDULE);
     const at = clock.now();
     const saved = await coll.all.deliveries.updateOne(mine, {
@@ -347,10 +437,17 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   return {
     async start() {
+      if (memoryClaims) {
+        if (claimingInMemory.has(store))
+          throw new Error('a webhook dispatcher already claims in memory on this store; one per store');
+        claimingInMemory.add(store);
+      }
       stopping = false;
       unsubscribe = await deps.bus.subscribe(EVENTS_TOPIC, (message) => {
-        const type = (message as { type?: unknown } | null)?.type;
-        if (typeof type === 'string' && isEventType(type)) schedule(0);
+        const { type, id } = (message ?? {}) as { type?: unknown; id?: unknown };
+        if (typeof type !== 'string' || !isEventType(type)) return;
+        if (memoryClaims && typeof id === 'string') heard(id);
+        schedule(0);
       });
       const poll = () => {
         pollTimer = setTimeout(() => {
@@ -367,9 +464,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       clearTimeout(wakeTimer);
       await unsubscribe?.();
       await running;
-      await Promise.all([...inFlight]);
+      await Promise.all([...unrecorded]);
       await Promise.all([...batches]);
       await sender.close();
+      if (memoryClaims) claimingInMemory.delete(store);
     },
     poke: () => {
       wantRetries = true;

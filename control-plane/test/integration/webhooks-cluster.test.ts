@@ -41,6 +41,8 @@ describe('three dispatchers, one store', () => {
       log: createLogger({ name: 'test', level: 'silent', pretty: false }),
       clock: systemClock,
       secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+      // three processes on one shared store: claims go through the store, as on MongoDB
+      webhookClaims: 'store' as const,
     };
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {

@@ -37,6 +37,8 @@ it('prunes dispatched events past retention and keeps the delivery log readable'
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock: systemClock,
     secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+    // claims in the store, so that an event can stand claimed by another process (below)
+    webhookClaims: 'store',
   });
   await cp.listen(await freePort(), '127.0.0.1');
   cleanups.push(() => cp.close());

@@ -1,10 +1,12 @@
-// The dispatcher's claims: a first attempt that waited in the ready queue until its claim's lease ran low is
-// not started (another process could take the event meanwhile); the event is claimed again later, and the
-// delivery log keeps the endpoints it already reached from being sent twice. Time is a fake clock that each
-// attempt moves on, so leases run out without waiting for them.
+// The dispatcher's claims. In the store (shared stores): a first attempt that waited in the ready queue until its
+// claim's lease ran low is not started (another process could take the event meanwhile); the event is claimed
+// again later, and the delivery log keeps the endpoints it already reached from being sent twice. In memory (the
+// embedded store, which no other process writes): nothing is written to claim an event, an event an earlier run
+// left undispatched is sent only where the delivery log lacks it, and one store takes one such dispatcher.
+// Time is a fake clock that each attempt moves on, so leases run out without waiting for them.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { createDispatcher } from '../../src/webhooks/dispatcher';
+import { createDispatcher, deliveryIdFor } from '../../src/webhooks/dispatcher';
 import type { Sender } from '../../src/webhooks/sender';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
@@ -53,7 +55,7 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
     },
     close: async () => undefined,
   };
-  const dispatcher = createDispatcher(t.deps, { sender });
+  const dispatcher = createDispatcher({ ...t.deps, webhookClaims: 'store' }, { sender });
   await dispatcher.start();
   try {
     await waitFor(
@@ -73,6 +75,76 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
     const deliveries = await log.find({ eventId: { $in: ids } });
     expect(deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(sent).toHaveLength(3);
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+it('claims in memory on the embedded store: writes no claim, and skips endpoints an earlier run reached', async () => {
+  const dev = await t.api.register();
+  const app = await t.api.createApp(dev.token);
+  const hooks: string[] = [];
+  for (const path of ['a', 'b']) {
+    const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
+      auth: { bearer: dev.token },
+      body: { url: `http://127.0.0.1:9/${path}`, events: ['stream.updated'] },
+    });
+    expect(hook.status).toBe(201);
+    hooks.push(hook.body.id);
+  }
+  const event = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: 'str_left', changes: ['name'] });
+  // An earlier run reached endpoint a and died before marking the event dispatched.
+  const log = t.store.collection<{ id: string; eventId: string; webhookId: string; status: string }>(
+    'webhook_deliveries',
+  );
+  await log.insert({
+    id: deliveryIdFor(event.id, hooks[0]!),
+    appId: app.appId,
+    webhookId: hooks[0]!,
+    eventId: event.id,
+    eventType: 'stream.updated',
+    payload: '{}',
+    status: 'succeeded',
+    roundAttempts: 1,
+    attemptCount: 1,
+    attempts: [],
+    availableAt: event.createdAt,
+    createdAt: event.createdAt,
+    updatedAt: event.createdAt,
+  } as never);
+
+  const sent: string[] = [];
+  const sender: Sender = {
+    send: async (input) => {
+      sent.push(input.url);
+      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
+    },
+    close: async () => undefined,
+  };
+  const dispatcher = createDispatcher(t.deps, { sender });
+  await dispatcher.start();
+  try {
+    // one embedded store, one dispatcher claiming in memory
+    await expect(createDispatcher(t.deps, { sender }).start()).rejects.toThrow(/one per store/);
+    const outbox = t.store.collection<{ id: string; dispatchedAt?: string; claim?: string }>('events');
+    await waitFor(
+      async () => {
+        await dispatcher.poke();
+        return (await outbox.findOne({ id: event.id }))?.dispatchedAt !== undefined;
+      },
+      { what: 'the left event marked dispatched', timeoutMs: 10_000 },
+    );
+    expect(sent).toEqual(['http://127.0.0.1:9/b']);
+    const stored = await outbox.findOne({ id: event.id });
+    expect(stored).not.toHaveProperty('claim');
+    expect(stored).not.toHaveProperty('claimedUntil');
+    const deliveries = await log.find({ eventId: event.id });
+    expect(deliveries.map((d) => [d.webhookId, d.status]).sort()).toEqual(
+      [
+        [hooks[0], 'succeeded'],
+        [hooks[1], 'succeeded'],
+      ].sort(),
+    );
   } finally {
     await dispatcher.stop();
   }

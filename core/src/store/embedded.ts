@@ -135,6 +135,7 @@ export interface EmbeddedStoreOptions {
 
 export class EmbeddedStore implements DocumentStore {
   readonly kind = 'embedded' as const;
+  readonly singleProcess = true;
   private readonly dbs = new Map<string, Datastore<Raw>>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly collections = new Map<string, EmbeddedCollection<{ id: string }>>();

@@ -54,6 +54,11 @@ export interface Collection<T extends { id: string }> {
 
 export interface DocumentStore {
   readonly kind: 'mongodb' | 'embedded';
+  /**
+   * True when every writer of this store lives in this process (the embedded store's datafiles are opened by
+   * one process only), so work can be coordinated in memory instead of through the store.
+   */
+  readonly singleProcess?: boolean;
   collection<T extends { id: string }>(name: string): Collection<T>;
   ensureIndexes(specs: IndexSpec[]): Promise<void>;
   /** Resolves when the store answers; rejects when it is not reachable. */
