@@ -52,9 +52,12 @@ export interface PlatformProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `npm start`'s entry point as a child process (for kill -9 and restart tests). */
-export async function spawnPlatform(env: Record<string, string>): Promise<PlatformProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'all-in-one/src/main.ts'], {
+/**
+ * Runs `npm start`'s entry point as a child process (for kill -9 and restart tests); `nodeArgs` go before the
+ * entry (e.g. --cpu-prof).
+ */
+export async function spawnPlatform(env: Record<string, string>, nodeArgs: string[] = []): Promise<PlatformProcess> {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'all-in-one/src/main.ts'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info', LOG_PRETTY: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@
 // Hono hello-world measured in the same run on the same machine. Each server runs in its own process;
 // wrk (apt-get install wrk) drives it.
 //   npx tsx bench/control-plane/api.ts [seconds=10] [connections=50]
+//   PROF=<dir> writes a CPU profile of the platform process (stopped with SIGTERM so that it is written).
 import { spawn } from 'node:child_process';
 import { freePort, waitFor } from '@beamline/core/testing';
 import { ApiClient } from '../../control-plane/test/helpers';
@@ -70,7 +71,8 @@ async function main() {
     // the plan's API rate per app (Free by default) would cap the API-key leg too
     PLANS_JSON: JSON.stringify({ free: { limits: { apiRequestsPerMinute: 100_000_000 } } }),
   });
-  const platform = await spawnPlatform(env);
+  const prof = process.env.PROF;
+  const platform = await spawnPlatform(env, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   try {
     const api = new ApiClient((path, init) => fetch(platform.api + path, init));
     const dev = await api.register();
@@ -98,7 +100,7 @@ async function main() {
       `\ntarget: authenticated GET ≥ 50% of bare Hono → ${bearer.rps / baseline.rps >= 0.5 ? 'met' : 'NOT met'}`,
     );
   } finally {
-    await platform.kill();
+    await platform.kill(prof ? 'SIGTERM' : 'SIGKILL');
   }
 }
 
