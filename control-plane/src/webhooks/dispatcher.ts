@@ -22,6 +22,11 @@ const READY_WINDOWS = 2;
 const OPENED_SECRETS_KEPT = 10_000;
 /** Ids of events heard on the bus kept to tell new events from ones an earlier run may have sent, at most. */
 const FRESH_IDS_KEPT = 100_000;
+/**
+ * Memory claims: how often the whole outbox is read for events the bus did not announce. In between, only the
+ * events heard on the bus are read, by id, so that the cost of a pass does not grow with the retained history.
+ */
+const FULL_SCAN_EVERY_MS = 30_000;
 
 /** Stores with a dispatcher that claims in memory: there can be one per store, or two would share events. */
 const claimingInMemory = new WeakSet<DocumentStore>();
@@ -162,15 +167,43 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   const held = new Set<string>();
   /** Events whose last round did not record every attempt: the delivery log is read before they are sent. */
   const unfinished = new Set<string>();
+  /** Events heard on the bus and not read from the outbox yet. */
+  const unread = new Set<string>();
+  /** When the whole outbox was last read, and whether it must be read again before the interval is up. */
+  let scannedAt = Number.NEGATIVE_INFINITY;
+  let scanAgain = true;
   /** Events heard on the bus since this dispatcher started: no earlier run can have sent them. */
   const fresh = new Set<string>();
   function heard(id: string) {
     if (fresh.size >= FRESH_IDS_KEPT) fresh.delete(fresh.values().next().value!);
     fresh.add(id);
+    if (unread.size >= FRESH_IDS_KEPT) {
+      unread.clear();
+      scanAgain = true;
+    } else unread.add(id);
+  }
+
+  /** The next outbox candidates, oldest first. */
+  async function readBacklog(claimable: Record<string, unknown>): Promise<OutboxEvent[]> {
+    const limit = capacity * BACKLOG_WINDOWS;
+    if (!memoryClaims) return outbox.find(claimable, { sort: { createdAt: 1 }, limit });
+    const now = clock.now().getTime();
+    let found: OutboxEvent[] = [];
+    if (scanAgain || now - scannedAt >= FULL_SCAN_EVERY_MS) {
+      unread.clear(); // the scan reads them too
+      found = await outbox.find(claimable, { sort: { createdAt: 1 }, limit });
+      scannedAt = now;
+      scanAgain = found.length === limit; // more are waiting
+    } else if (unread.size > 0) {
+      const ids = [...unread];
+      unread.clear();
+      found = await outbox.find({ ...claimable, id: { $in: ids } }, { sort: { createdAt: 1 } });
+    }
+    return found.filter((e) => !held.has(e.id));
   }
 
   /** Claims `candidates`; returns the events now ours and their lease's end (ms), or null when none are. */
-  async function take(candidates: OutboxEvent[], claimable: object, now: Date) {
+  async function take(candidates: OutboxEvent[], claimable: Record<string, unknown>, now: Date) {
     if (memoryClaims) {
       const events = candidates.filter((e) => !held.has(e.id));
       for (const e of events) held.add(e.id);
@@ -197,7 +230,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   /** Lets held events go after as long as a lease; they are rechecked against the delivery log when taken again. */
   function releaseLater(ids: string[]) {
     for (const id of ids) unfinished.add(id);
-    setTimeout(() => ids.forEach((id) => held.delete(id)), leaseMs).unref();
+    setTimeout(() => {
+      for (const id of ids) held.delete(id);
+      scanAgain = true;
+    }, leaseMs).unref();
   }
 
   /** Marks events dispatched once every first attempt is recorded; otherwise lets them be claimed again. */
@@ -239,8 +275,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       // One sorted scan of the outbox serves several claims; a candidate another process took
       // meanwhile simply fails the claim's filter.
       if (backlog.length === 0) {
-        backlog = await outbox.find(claimable, { sort: { createdAt: 1 }, limit: capacity * BACKLOG_WINDOWS });
-        if (memoryClaims) backlog = backlog.filter((e) => !held.has(e.id));
+        backlog = await readBacklog(claimable);
         if (backlog.length === 0) return;
       }
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
@@ -441,6 +476,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         if (claimingInMemory.has(store))
           throw new Error('a webhook dispatcher already claims in memory on this store; one per store');
         claimingInMemory.add(store);
+        scanAgain = true;
       }
       stopping = false;
       unsubscribe = await deps.bus.subscribe(EVENTS_TOPIC, (message) => {

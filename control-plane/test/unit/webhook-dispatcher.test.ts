@@ -5,6 +5,7 @@
 // left undispatched is sent only where the delivery log lacks it, and one store takes one such dispatcher.
 // Time is a fake clock that each attempt moves on, so leases run out without waiting for them.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Collection, DocumentStore } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
 import { createDispatcher, deliveryIdFor } from '../../src/webhooks/dispatcher';
 import type { Sender } from '../../src/webhooks/sender';
@@ -145,6 +146,64 @@ it('claims in memory on the embedded store: writes no claim, and skips endpoints
         [hooks[1], 'succeeded'],
       ].sort(),
     );
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+it('claims in memory: reads the events the bus announces by id, and the whole outbox only at start', async () => {
+  const dev = await t.api.register();
+  const app = await t.api.createApp(dev.token);
+  const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
+    auth: { bearer: dev.token },
+    body: { url: 'http://127.0.0.1:9/announced', events: ['stream.updated'] },
+  });
+  expect(hook.status).toBe(201);
+  // the filters of every read of the outbox
+  const reads: Record<string, unknown>[] = [];
+  const events = t.store.collection('events');
+  const spied = new Proxy(events, {
+    get(target, prop, receiver) {
+      if (prop === 'find')
+        return (filter: Record<string, unknown>, options?: never) => {
+          reads.push(filter);
+          return target.find(filter, options);
+        };
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  }) as Collection<{ id: string }>;
+  const store: DocumentStore = {
+    kind: t.store.kind,
+    singleProcess: true,
+    collection: <T extends { id: string }>(name: string) =>
+      (name === 'events' ? spied : t.store.collection<T>(name)) as Collection<T>,
+    ensureIndexes: (specs) => t.store.ensureIndexes(specs),
+    ping: () => t.store.ping(),
+    close: async () => undefined,
+  };
+  const sent: string[] = [];
+  const sender: Sender = {
+    send: async (input) => {
+      sent.push(input.eventId);
+      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
+    },
+    close: async () => undefined,
+  };
+  const dispatcher = createDispatcher({ ...t.deps, store }, { sender });
+  await dispatcher.start();
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: `str_a${i}`, changes: ['name'] });
+      ids.push(e.id);
+      await waitFor(() => sent.includes(e.id), { what: `event ${i} sent`, timeoutMs: 10_000 });
+    }
+    expect(sent.filter((id) => ids.includes(id))).toEqual(ids);
+    const whole = reads.filter((f) => !('id' in f));
+    const byId = reads.filter((f) => 'id' in f);
+    expect(whole).toHaveLength(1);
+    expect(byId.length).toBeGreaterThanOrEqual(5);
   } finally {
     await dispatcher.stop();
   }
