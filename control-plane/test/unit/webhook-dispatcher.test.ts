@@ -29,14 +29,35 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it('leaves an attempt whose lease ran low to a later claim, and sends every event once', async () => {
+/** A new app with one endpoint per path, each subscribed to stream.updated; returns the app and endpoint ids. */
+async function appWithEndpoints(...paths: string[]) {
   const dev = await t.api.register();
   const app = await t.api.createApp(dev.token);
-  const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
-    auth: { bearer: dev.token },
-    body: { url: 'http://127.0.0.1:9/hook', events: ['stream.updated'] },
-  });
-  expect(hook.status).toBe(201);
+  const hooks: string[] = [];
+  for (const path of paths) {
+    const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
+      auth: { bearer: dev.token },
+      body: { url: `http://127.0.0.1:9/${path}`, events: ['stream.updated'] },
+    });
+    expect(hook.status).toBe(201);
+    hooks.push(hook.body.id);
+  }
+  return { appId: app.appId, hooks };
+}
+
+/** A sender that answers 200 at once, after `onSend`. */
+function okSender(onSend: (input: Parameters<Sender['send']>[0]) => void): Sender {
+  return {
+    send: async (input) => {
+      onSend(input);
+      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
+    },
+    close: async () => undefined,
+  };
+}
+
+it('leaves an attempt whose lease ran low to a later claim, and sends every event once', async () => {
+  const app = await appWithEndpoints('hook');
   const ids: string[] = [];
   for (let i = 1; i <= 3; i++) {
     ids.push(
@@ -48,14 +69,10 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
   // Each attempt takes 4.5 s of the fake clock: e1 (claimed with e2 at 0 s) ends at 4.5 s, when e2's lease has
   // 1.5 s left, under the 2 s an attempt needs.
   const sent: string[] = [];
-  const sender: Sender = {
-    send: async (input) => {
-      sent.push(input.eventId);
-      now += 4_500;
-      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
-    },
-    close: async () => undefined,
-  };
+  const sender = okSender((input) => {
+    sent.push(input.eventId);
+    now += 4_500;
+  });
   const dispatcher = createDispatcher({ ...t.deps, webhookClaims: 'store' }, { sender });
   await dispatcher.start();
   try {
@@ -82,17 +99,8 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
 });
 
 it('claims in memory on the embedded store: writes no claim, and skips endpoints an earlier run reached', async () => {
-  const dev = await t.api.register();
-  const app = await t.api.createApp(dev.token);
-  const hooks: string[] = [];
-  for (const path of ['a', 'b']) {
-    const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
-      auth: { bearer: dev.token },
-      body: { url: `http://127.0.0.1:9/${path}`, events: ['stream.updated'] },
-    });
-    expect(hook.status).toBe(201);
-    hooks.push(hook.body.id);
-  }
+  const { appId, hooks } = await appWithEndpoints('a', 'b');
+  const app = { appId };
   const event = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: 'str_left', changes: ['name'] });
   // An earlier run reached endpoint a and died before marking the event dispatched.
   const log = t.store.collection<{ id: string; eventId: string; webhookId: string; status: string }>(
@@ -115,13 +123,7 @@ it('claims in memory on the embedded store: writes no claim, and skips endpoints
   } as never);
 
   const sent: string[] = [];
-  const sender: Sender = {
-    send: async (input) => {
-      sent.push(input.url);
-      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
-    },
-    close: async () => undefined,
-  };
+  const sender = okSender((input) => sent.push(input.url));
   const dispatcher = createDispatcher(t.deps, { sender });
   await dispatcher.start();
   try {
@@ -152,13 +154,7 @@ it('claims in memory on the embedded store: writes no claim, and skips endpoints
 });
 
 it('claims in memory: reads the events the bus announces by id, and the whole outbox only at start', async () => {
-  const dev = await t.api.register();
-  const app = await t.api.createApp(dev.token);
-  const hook = await t.api.call('POST', `/v1/apps/${app.appId}/webhooks`, {
-    auth: { bearer: dev.token },
-    body: { url: 'http://127.0.0.1:9/announced', events: ['stream.updated'] },
-  });
-  expect(hook.status).toBe(201);
+  const app = await appWithEndpoints('announced');
   // the filters of every read of the outbox
   const reads: Record<string, unknown>[] = [];
   const events = t.store.collection('events');
@@ -183,13 +179,7 @@ it('claims in memory: reads the events the bus announces by id, and the whole ou
     close: async () => undefined,
   };
   const sent: string[] = [];
-  const sender: Sender = {
-    send: async (input) => {
-      sent.push(input.eventId);
-      return { status: 200, latencyMs: 1, responseExcerpt: 'ok', error: null, retryAfterMs: null, refused: false };
-    },
-    close: async () => undefined,
-  };
+  const sender = okSender((input) => sent.push(input.eventId));
   const dispatcher = createDispatcher({ ...t.deps, store }, { sender });
   await dispatcher.start();
   try {
