@@ -100,15 +100,14 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
 
 it('claims in memory on the embedded store: writes no claim, and skips endpoints an earlier run reached', async () => {
   const { appId, hooks } = await appWithEndpoints('a', 'b');
-  const app = { appId };
-  const event = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: 'str_left', changes: ['name'] });
+  const event = await t.deps.events.publish(appId, 'stream.updated', { streamId: 'str_left', changes: ['name'] });
   // An earlier run reached endpoint a and died before marking the event dispatched.
   const log = t.store.collection<{ id: string; eventId: string; webhookId: string; status: string }>(
     'webhook_deliveries',
   );
   await log.insert({
     id: deliveryIdFor(event.id, hooks[0]!),
-    appId: app.appId,
+    appId: appId,
     webhookId: hooks[0]!,
     eventId: event.id,
     eventType: 'stream.updated',
