@@ -2,11 +2,14 @@
 // mode) and its figure is everything it spends on the stream: its Node process plus every ffmpeg it runs (the
 // ladder, and any other it starts), read from /proc as the process's own time and its finished children's.
 // Baseline: ffmpeg alone running the same ladder from the same RTMP publisher, its CPU reported exactly by
-// the shell that runs it. The two alternate for BENCH_ROUNDS rounds; medians are reported. Also: how many
-// such ladders this machine holds in real time, from the measured cost.
+// the shell that runs it. The two alternate for BENCH_ROUNDS rounds; medians are reported. The publisher sends
+// a file encoded once beforehand (`-re -c copy`), so that it costs next to nothing beside the ladders.
+// Then capacity, measured: 1, 2, … streams published at once to the edge until one of them no longer keeps up
+// (the speed its ladder reports, median over the publish, under 0.98×); the last count that held is reported.
 // Run: npx tsx bench/media/ladder-cost.ts   (BENCH_SOURCE=1280x720, BENCH_SECONDS=20, BENCH_ROUNDS=3,
-//      PROF=<dir> for a CPU profile of the edge process)
+//      BENCH_MAX_STREAMS=4, PROF=<dir> for a CPU profile of the edge process)
 import { freePort, tempDir } from '@beamline/core/testing';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -14,17 +17,45 @@ import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
 import { variantNames } from '../../media-edge/src/ladder/profile';
 import { fitProfile } from '../../media-edge/src/live/live-stream';
-import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { startEdgeTest, waitForStatus } from '../../media-edge/test/support';
 import { ffmpegAloneTimed, median, processTimes, spawnEdge } from './support';
 
 const SOURCE = process.env.BENCH_SOURCE ?? '1280x720';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MAX_STREAMS = Number(process.env.BENCH_MAX_STREAMS ?? 4);
 const height = Number(SOURCE.split('x')[1]);
 const profile = fitProfile(DEFAULT_PROFILE, height);
 
+/** Runs ffmpeg with `args`; resolves when it exits, rejects when it fails. */
+function ffmpeg(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}: ${err}`))));
+  });
+}
+
+/** The publisher's stream, encoded once: test pattern and tone, x264 ultrafast with a keyframe every second. */
+async function encodeSource(file: string): Promise<void> {
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', `testsrc2=size=${SOURCE}:rate=30`],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
+    ...['-t', String(SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30'],
+    ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', '-y', file],
+  ]);
+}
+
+/** Publishes the encoded file in real time, as an encoder would. */
+function publishFile(url: string, file: string): Promise<void> {
+  return ffmpeg(['-re', '-i', file, '-c', 'copy', '-f', 'flv', url]);
+}
+
 /** ffmpeg alone: cores it used over the publish, and its last reported speed. */
-async function aloneRound(dir: string): Promise<{ cores: number; speed: string }> {
+async function aloneRound(dir: string, source: string): Promise<{ cores: number; speed: string }> {
   rmSync(dir, { recursive: true, force: true });
   for (const n of variantNames(profile)) mkdirSync(join(dir, n), { recursive: true });
   const port = await freePort();
@@ -35,7 +66,7 @@ async function aloneRound(dir: string): Promise<{ cores: number; speed: string }
   let last = '';
   baseline.stderr.on('data', (d: Buffer) => (last = d.toString()));
   await new Promise((r) => setTimeout(r, 400));
-  await publish(`rtmp://127.0.0.1:${port}/live/bench`, { seconds: SECONDS, size: SOURCE }).exited;
+  await publishFile(`rtmp://127.0.0.1:${port}/live/bench`, source);
   const cpu = await baseline.cpu;
   return { cores: cpu / SECONDS, speed: /speed=\s*([\d.]+)x/.exec(last)?.[1] ?? '?' };
 }
@@ -45,10 +76,11 @@ async function edgeRound(
   t: Awaited<ReturnType<typeof startEdgeTest>>,
   edge: Awaited<ReturnType<typeof spawnEdge>>,
   round: number,
+  source: string,
 ): Promise<{ node: number; ffmpeg: number; total: number }> {
   const stream = (await t.call('POST', '/streams', { name: `Cost ${round}`, reconnectWindowSeconds: 0 })).body;
   const before = processTimes(edge.pid)!;
-  await publish(`${edge.rtmp}/${stream.streamKey}`, { seconds: SECONDS, size: SOURCE }).exited;
+  await publishFile(`${edge.rtmp}/${stream.streamKey}`, source);
   await waitForStatus(t, stream.id, 'idle', 60_000);
   await new Promise((r) => setTimeout(r, 1_000)); // every ffmpeg of the session has exited and been waited for
   const after = processTimes(edge.pid)!;
@@ -57,20 +89,78 @@ async function edgeRound(
   return { node, ffmpeg, total: node + ffmpeg };
 }
 
+/**
+ * `count` streams published to the edge at once; each one's ladder speed (reported by the edge about every 2 s)
+ * sampled from 6 s in until the publish ends. Holds when every stream's median speed is at least 0.98×.
+ */
+async function capacityStep(
+  t: Awaited<ReturnType<typeof startEdgeTest>>,
+  edge: Awaited<ReturnType<typeof spawnEdge>>,
+  count: number,
+  source: string,
+): Promise<{ holds: boolean; medians: number[] }> {
+  const streams: { id: string; streamKey: string }[] = [];
+  for (let i = 0; i < count; i++)
+    streams.push(
+      (await t.call('POST', '/streams', { name: `Capacity ${count}.${i}`, reconnectWindowSeconds: 0 })).body,
+    );
+  const speeds = streams.map(() => [] as number[]);
+  // a publisher the edge refused or cut counts as not keeping up
+  const publishing = Promise.all(
+    streams.map((s) =>
+      publishFile(`${edge.rtmp}/${s.streamKey}`, source).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  let done = false;
+  void publishing.then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 6_000));
+  while (!done) {
+    await Promise.all(
+      streams.map(async (s, i) => {
+        const speed = (await t.call('GET', `/streams/${s.id}`)).body.ingest?.speed as number | undefined;
+        if (typeof speed === 'number' && !done) speeds[i]!.push(speed);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const completed = await publishing;
+  for (const s of streams) await waitForStatus(t, s.id, 'idle', 60_000);
+  const medians = speeds.map((v, i) => (v.length && completed[i] ? median(v) : 0));
+  return { holds: medians.every((m) => m >= 0.98), medians };
+}
+
 async function main() {
   const work = tempDir('beamline-cost-');
-  const t = await startEdgeTest({ LOG_LEVEL: 'silent' });
+  // the Free plan allows one live stream at a time; the capacity step publishes several
+  const t = await startEdgeTest({
+    LOG_LEVEL: 'silent',
+    PLANS_JSON: JSON.stringify({ free: { limits: { concurrentStreams: Math.max(1, MAX_STREAMS) } } }),
+  });
   const edge = await spawnEdge({ api: t.api, dataDir: t.platform.dataDir, mediaDir: join(work.path, 'edge') });
   const rows: { alone: number; speed: string; node: number; ffmpeg: number; total: number }[] = [];
+  const capacity: { count: number; holds: boolean; medians: number[] }[] = [];
   console.log(`ladder cost: ${SOURCE} source, ${SECONDS} s publishes, ${ROUNDS} rounds (ffmpeg alone, then the edge)`);
+  const source = join(work.path, 'source.flv');
   try {
+    await encodeSource(source);
     for (let round = 1; round <= ROUNDS; round++) {
-      const alone = await aloneRound(join(work.path, 'alone'));
-      const ours = await edgeRound(t, edge, round);
+      const alone = await aloneRound(join(work.path, 'alone'), source);
+      const ours = await edgeRound(t, edge, round, source);
       rows.push({ alone: alone.cores, speed: alone.speed, ...ours });
       console.log(
         `  round ${round}: alone ${alone.cores.toFixed(3)} cores (speed ${alone.speed}x), edge ${ours.total.toFixed(3)} (ffmpeg ${ours.ffmpeg.toFixed(3)} + Node ${ours.node.toFixed(3)}), overhead ${pct(ours.total, alone.cores)}`,
       );
+    }
+    for (let count = 1; count <= MAX_STREAMS; count++) {
+      const step = await capacityStep(t, edge, count, source);
+      capacity.push({ count, ...step });
+      console.log(
+        `  ${count} stream(s) at once: ladder speeds (medians) ${step.medians.map((m) => `${m.toFixed(2)}x`).join(', ')} → ${step.holds ? 'real time' : 'falls behind'}`,
+      );
+      if (!step.holds) break;
     }
   } finally {
     await edge.stop();
@@ -93,8 +183,12 @@ async function main() {
     `\nOverhead per round: ${overheads.map((o) => `${(o * 100).toFixed(1)}%`).join(', ')}; median ${(median(overheads) * 100).toFixed(1)}% (target < 5%)`,
   );
   const cores = cpus().length;
+  const held = capacity.filter((c) => c.holds).map((c) => c.count);
+  const measured = capacity.length
+    ? `${held.length ? Math.max(...held) : 0} measured (${capacity.map((c) => `${c.count}: ${c.medians.map((m) => m.toFixed(2)).join('/')}`).join('; ')})`
+    : 'not measured (BENCH_MAX_STREAMS=0)';
   console.log(
-    `Concurrent default ladders in real time on ${cores} cores (from the median edge total): ${Math.floor(cores / med((r) => r.total))}`,
+    `Concurrent ladders in real time on ${cores} cores: ${measured}; ${Math.floor(cores / med((r) => r.total))} from the median edge total`,
   );
   process.exit(0);
 }
