@@ -1,7 +1,7 @@
 // Messages: validated, moderated and stored before they are acknowledged, then published as events.
 import { createHash } from 'node:crypto';
 import { DuplicateKeyError } from '@beamline/core';
-import { newId, REALTIME_LIMITS, type Attachment, type ChatMessage } from '@beamline/protocol';
+import { ID_PREFIXES, newId, REALTIME_LIMITS, type Attachment, type ChatMessage } from '@beamline/protocol';
 import { forbidden, invalid, notFound, rateLimited } from '../errors';
 import { getChannel } from './channels';
 import { recordModeration } from './audit';
@@ -32,15 +32,30 @@ function messageIdFor(ctx: ChatCtx, input: SendInput): string {
   return `msg_${digest}`;
 }
 
-async function publishNew(ctx: ChatCtx, doc: MessageDoc): Promise<void> {
+/** A message's chat.message.new event has an id of its own: however often it is published, the outbox keeps one. */
+function newMessageEventId(messageId: string): string {
+  const digest = createHash('sha256').update(`chat.message.new:${messageId}`).digest('base64url');
+  return `${ID_PREFIXES.event}_${digest.replace(/[-_]/g, '').slice(0, 20)}`;
+}
+
+/**
+ * Puts a new message on the bus and, unless its author is shadow-banned, in the outbox. `store` writes the
+ * message itself; it runs beside the outbox write, so that a send waits for one round of the store, not two.
+ */
+async function publishNew(ctx: ChatCtx, doc: MessageDoc, store?: () => Promise<unknown>): Promise<void> {
   const message = publicMessage(doc);
+  const data = { channelId: doc.channelId, message };
   // A shadow-banned user's message reaches only that user's own sockets and never webhooks.
-  if (doc.shadowed)
-    await ctx.chat.events.broadcast(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
-  else await ctx.chat.events.publish(ctx.appId, 'chat.message.new', { channelId: doc.channelId, message });
+  if (doc.shadowed) {
+    await store?.();
+    await ctx.chat.events.broadcast(ctx.appId, 'chat.message.new', data);
+  } else {
+    const id = newMessageEventId(doc.id);
+    await ctx.chat.events.publish(ctx.appId, 'chat.message.new', data, store ? { id, alongside: store } : { id });
+  }
   // Only a message with a clientId can be resent, so only then must a resend learn whether it went out.
-  // The ack does not wait for this mark: were it lost, a resend would publish the message again, and
-  // clients keep one copy per message id.
+  // The ack does not wait for this mark: were it lost, a resend would publish the message again (the outbox
+  // keeps one event per message), and clients keep one copy per message id.
   if (doc.clientId) {
     ctx.chat
       .repos(ctx.appId)
@@ -104,21 +119,23 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     createdAt: ctx.chat.now().toISOString(),
     published: false,
   };
-  let stored: MessageDoc;
+  const stored: MessageDoc = { ...doc, appId: ctx.appId };
   try {
-    stored = await repos.messages.insert(doc);
+    // The message and its event are written together; the event goes out once both are stored.
+    await publishNew(ctx, stored, async () => {
+      await repos.messages.insert(doc);
+      if (input.parentId && !doc.shadowed) {
+        await repos.messages.updateOne({ id: input.parentId }, { inc: { replyCount: 1 } });
+      }
+    });
   } catch (err) {
-    // A concurrent resend of the same clientId won: answer with that one.
+    // A concurrent resend of the same clientId won: answer with that one (it publishes it).
     if (err instanceof DuplicateKeyError && input.clientId) {
       const winner = await repos.messages.findOne({ id });
       if (winner) return publicMessage(winner);
     }
     throw err;
   }
-  if (input.parentId && !stored.shadowed) {
-    await repos.messages.updateOne({ id: input.parentId }, { inc: { replyCount: 1 } });
-  }
-  await publishNew(ctx, stored);
   return publicMessage(stored);
 }
 

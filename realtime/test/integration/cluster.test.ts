@@ -85,6 +85,15 @@ describe('two nodes through Redis', () => {
     const again = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     expect(again.ok && again.message.id).toBe(ack.message.id);
     expect(await cluster.store.collection<AnyDoc>('messages').count({ appId: app.appId, channelId: chn })).toBe(1);
+    // A process that died after storing the message and its event, before marking it published, leaves the
+    // publishing to the resend: the outbox still holds one event for the message, so webhooks send it once.
+    await cluster.store.collection<AnyDoc>('messages').updateOne({ id: ack.message.id }, { set: { published: false } });
+    const third = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
+    expect(third.ok && third.message.id).toBe(ack.message.id);
+    const outbox = await cluster.store
+      .collection<AnyDoc>('events')
+      .find({ appId: app.appId, type: 'chat.message.new' });
+    expect(outbox.filter((e) => (e.data as { message: { id: string } }).message.id === ack.message.id)).toHaveLength(1);
   });
 
   it('a ban issued on node A stops the user on node B', async () => {
