@@ -5,12 +5,18 @@ import type { Redis } from 'ioredis';
 export type BusHandler = (message: unknown) => void;
 
 export interface EventBus {
+  /**
+   * True when every message published reaches every subscriber (the in-process bus). A networked bus can lose
+   * messages while it reconnects, so its subscribers must not count on hearing of everything.
+   */
+  readonly lossless?: boolean;
   publish(topic: string, message: unknown): Promise<void>;
   subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export class InProcessBus implements EventBus {
+  readonly lossless = true;
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
   async publish(topic: string, message: unknown): Promise<void> {

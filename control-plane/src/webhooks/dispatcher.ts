@@ -23,8 +23,10 @@ const OPENED_SECRETS_KEPT = 10_000;
 /** Ids of events heard on the bus kept to tell new events from ones an earlier run may have sent, at most. */
 const FRESH_IDS_KEPT = 100_000;
 /**
- * Memory claims: how often the whole outbox is read for events the bus did not announce. In between, only the
- * events heard on the bus are read, by id, so that the cost of a pass does not grow with the retained history.
+ * Memory claims on a lossless (in-process) bus: how often the whole outbox is read for events the bus did not
+ * announce. In between, only the events heard on the bus are read, by id, so that the cost of a pass does not
+ * grow with the retained history. A networked bus can drop announcements, so there the whole outbox is read on
+ * every poll, as with claims in the store.
  */
 const FULL_SCAN_EVERY_MS = 30_000;
 
@@ -172,6 +174,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   /** When the whole outbox was last read, and whether it must be read again before the interval is up. */
   let scannedAt = Number.NEGATIVE_INFINITY;
   let scanAgain = true;
+  const fullScanEveryMs = deps.bus.lossless ? FULL_SCAN_EVERY_MS : config.WEBHOOK_POLL_INTERVAL_MS;
   /** Events heard on the bus since this dispatcher started: no earlier run can have sent them. */
   const fresh = new Set<string>();
   function heard(id: string) {
@@ -189,7 +192,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     if (!memoryClaims) return outbox.find(claimable, { sort: { createdAt: 1 }, limit });
     const now = clock.now().getTime();
     let found: OutboxEvent[] = [];
-    if (scanAgain || now - scannedAt >= FULL_SCAN_EVERY_MS) {
+    if (scanAgain || now - scannedAt >= fullScanEveryMs) {
       unread.clear(); // the scan reads them too
       found = await outbox.find(claimable, { sort: { createdAt: 1 }, limit });
       scannedAt = now;

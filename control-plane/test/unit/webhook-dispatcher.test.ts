@@ -5,7 +5,7 @@
 // left undispatched is sent only where the delivery log lacks it, and one store takes one such dispatcher.
 // Time is a fake clock that each attempt moves on, so leases run out without waiting for them.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Collection, DocumentStore } from '@beamline/core';
+import type { Collection, DocumentStore, EventBus } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
 import { createDispatcher, deliveryIdFor } from '../../src/webhooks/dispatcher';
 import type { Sender } from '../../src/webhooks/sender';
@@ -193,6 +193,39 @@ it('claims in memory: reads the events the bus announces by id, and the whole ou
     const byId = reads.filter((f) => 'id' in f);
     expect(whole).toHaveLength(1);
     expect(byId.length).toBeGreaterThanOrEqual(5);
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+it('claims in memory beside a bus that can lose messages: an event never announced is found by the next poll', async () => {
+  const app = await appWithEndpoints('unannounced');
+  // a networked bus that lost every announcement
+  const lossy: EventBus = {
+    lossless: false,
+    publish: (topic, message) => t.deps.bus.publish(topic, message),
+    subscribe: () => Promise.resolve(async () => undefined),
+    close: async () => undefined,
+  };
+  const sent: string[] = [];
+  const dispatcher = createDispatcher(
+    { ...t.deps, bus: lossy },
+    { sender: okSender((input) => sent.push(input.eventId)) },
+  );
+  await dispatcher.start();
+  try {
+    await dispatcher.poke(); // the start's whole read of the outbox
+    const e = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: 'str_lost', changes: ['name'] });
+    await dispatcher.poke();
+    expect(sent).not.toContain(e.id);
+    now += 1_000; // one poll interval later the whole outbox is read again
+    await waitFor(
+      async () => {
+        await dispatcher.poke();
+        return sent.includes(e.id);
+      },
+      { what: 'the unannounced event sent', timeoutMs: 10_000 },
+    );
   } finally {
     await dispatcher.stop();
   }
