@@ -169,17 +169,26 @@ export class EmbeddedStore implements DocumentStore {
     return coll as unknown as Collection<T>;
   }
 
+  /**
+   * Creates the indexes the embedded store uses. NeDB keeps an index in its datafile once created, so an index
+   * whose options changed (unique, sparse) is rebuilt.
+   */
   async ensureIndexes(specs: IndexSpec[]): Promise<void> {
     for (const spec of specs) {
       if (spec.mongoOnly) continue;
       const db = this.db(spec.collection);
       await this.loading.get(spec.collection);
-      const fieldName = spec.fields.length === 1 ? spec.fields[0]! : spec.fields;
-      await db.ensureIndexAsync({
-        fieldName: fieldName === 'id' ? '_id' : fieldName,
-        unique: spec.unique ?? false,
-        sparse: spec.sparse ?? false,
-      });
+      const fields = spec.fields.map((f) => (f === 'id' ? '_id' : f));
+      const unique = spec.unique ?? false;
+      const sparse = spec.sparse ?? false;
+      // NeDB names an index by its fields, sorted and joined; its `indexes` table is not in its typings
+      const name = [...fields].sort().join(',');
+      const { indexes } = db as unknown as {
+        indexes: Record<string, { unique: boolean; sparse: boolean } | undefined>;
+      };
+      const existing = indexes[name];
+      if (existing && (existing.unique !== unique || existing.sparse !== sparse)) await db.removeIndexAsync(name);
+      await db.ensureIndexAsync({ fieldName: fields.length === 1 ? fields[0]! : fields, unique, sparse });
     }
   }
 

@@ -3,6 +3,9 @@ import { MongoBulkWriteError, MongoClient, MongoServerError, type Db, type Docum
 import { fromStored, toStored, toStoredFilter, toStoredUpdate } from './mapping';
 import { DuplicateKeyError, type Collection, type DocumentStore, type IndexSpec } from './types';
 
+/** MongoDB's IndexOptionsConflict: an index on the same keys exists with other options. */
+const INDEX_OPTIONS_CONFLICT = 85;
+
 type Raw = Record<string, unknown>;
 
 function rethrow(name: string, err: unknown): never {
@@ -129,9 +132,20 @@ export class MongoStore implements DocumentStore {
   async ensureIndexes(specs: IndexSpec[]): Promise<void> {
     for (const spec of specs) {
       const keys = Object.fromEntries(spec.fields.map((f) => [f === 'id' ? '_id' : f, 1 as const]));
-      await this.db
-        .collection(spec.collection)
-        .createIndex(keys, { unique: spec.unique ?? false, sparse: spec.sparse ?? false });
+      const coll = this.db.collection(spec.collection);
+      const options = { unique: spec.unique ?? false, sparse: spec.sparse ?? false };
+      try {
+        await coll.createIndex(keys, options);
+      } catch (err) {
+        // The same keys with other options (unique, sparse) from an earlier version: rebuild it.
+        if (!(err instanceof MongoServerError) || err.code !== INDEX_OPTIONS_CONFLICT) throw err;
+        await coll.dropIndex(
+          Object.entries(keys)
+            .map(([k, v]) => `${k}_${v}`)
+            .join('_'),
+        );
+        await coll.createIndex(keys, options);
+      }
     }
   }
 

@@ -181,6 +181,21 @@ describe.each(legs)('document store contract: $name', (leg) => {
     expect(() => tenantCollection(coll(), '')).toThrow();
   });
 
+  it('rebuilds an index whose options changed (unique, then unique and sparse)', async () => {
+    const name = `contract_idx_${suffix}`;
+    const codes = store.collection<{ id: string; code?: string }>(name);
+    await store.ensureIndexes([{ collection: name, fields: ['code'], unique: true }]);
+    await codes.insert({ id: 'a' });
+    // unique and not sparse: a second document without the field takes the same (empty) key
+    await expect(codes.insert({ id: 'b' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await store.ensureIndexes([{ collection: name, fields: ['code'], unique: true, sparse: true }]);
+    await codes.insert({ id: 'b' });
+    await codes.insert({ id: 'c', code: 'x' });
+    await expect(codes.insert({ id: 'd', code: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await codes.count({})).toBe(3);
+    await codes.deleteMany({});
+  });
+
   it('answers ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

@@ -58,7 +58,9 @@ export const CHAT_COLLECTIONS = ['channels', 'messages', 'bans', 'mutes', 'block
 export const CHAT_INDEXES: IndexSpec[] = [
   ...CHAT_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),
   { collection: 'messages', fields: ['channelId', 'createdAt'] },
-  { collection: 'messages', fields: ['parentId'] },
+  // Only replies carry a parentId. Sparse, the index leaves top-level messages out: in the embedded store they
+  // would all share its one empty key, and each update of one would cost time in proportion to their number.
+  { collection: 'messages', fields: ['parentId'], sparse: true },
   { collection: 'bans', fields: ['userId'] },
   { collection: 'mutes', fields: ['userId'] },
   { collection: 'message_reactions', fields: ['messageId'] },
