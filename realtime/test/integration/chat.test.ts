@@ -201,7 +201,8 @@ describe('moderation', () => {
 describe('connections and events', () => {
   it('closes the connection with a reason when the token expires', async () => {
     const { app } = await setup();
-    const c = await connect(cluster.nodes[0]!.url, app.token('short', { ttlSeconds: 1 }));
+    // exp is in whole seconds: a 1 s token can be expired already at the handshake, a 2 s one lives 1–2 s
+    const c = await connect(cluster.nodes[0]!.url, app.token('short', { ttlSeconds: 2 }));
     clients.push(c);
     await waitFor(() => c.closing.some((n) => n.code === 'token_expired'), { timeoutMs: 5000 });
     await waitFor(() => !c.socket.connected);
