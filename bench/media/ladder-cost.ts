@@ -17,7 +17,7 @@ import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
 import { variantNames } from '../../media-edge/src/ladder/profile';
 import { fitProfile } from '../../media-edge/src/live/live-stream';
-import { startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
 import { ffmpegAloneTimed, median, processTimes, spawnEdge } from './support';
 
 const SOURCE = process.env.BENCH_SOURCE ?? '1280x720';
@@ -39,14 +39,10 @@ function ffmpeg(args: string[]): Promise<void> {
   });
 }
 
-/** The publisher's stream, encoded once: test pattern and tone, x264 ultrafast with a keyframe every second. */
+/** The publisher's stream, encoded once: the tests' publisher, written to a file as fast as it encodes. */
 async function encodeSource(file: string): Promise<void> {
-  await ffmpeg([
-    ...['-f', 'lavfi', '-i', `testsrc2=size=${SOURCE}:rate=30`],
-    ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
-    ...['-t', String(SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30'],
-    ...['-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', '-y', file],
-  ]);
+  const { code, stderr } = await publish(file, { seconds: SECONDS, size: SOURCE, realtime: false }).exited;
+  if (code !== 0) throw new Error(`encoding the source failed (${code}): ${stderr.slice(-500)}`);
 }
 
 /** Publishes the encoded file in real time, as an encoder would. */

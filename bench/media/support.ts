@@ -64,11 +64,6 @@ http {
   };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc; null once it is gone. */
-export function cpuSeconds(pid: number): number | null {
-  return processTimes(pid)?.own ?? null;
-}
-
 /**
  * CPU seconds of a live process from /proc: its own threads, and the children it has waited for (every
  * ffmpeg it ran and that exited), or null once it is gone.

@@ -76,10 +76,13 @@ export interface Publisher {
   stop(): Promise<void>;
 }
 
-/** Publishes a generated test picture and tone over RTMP in real time, like OBS would. */
+/**
+ * Publishes a generated test picture and tone over RTMP in real time, like OBS would; with `realtime: false`,
+ * as fast as it encodes (to write the same stream to a file).
+ */
 export function publish(
   url: string,
-  opts: { seconds: number; size?: string; fps?: number } = { seconds: 5 },
+  opts: { seconds: number; size?: string; fps?: number; realtime?: boolean } = { seconds: 5 },
 ): Publisher {
   const fps = opts.fps ?? 30;
   const proc = spawn(
@@ -89,7 +92,7 @@ export function publish(
       '-loglevel',
       'info',
       '-nostats',
-      '-re',
+      ...(opts.realtime === false ? [] : ['-re']),
       '-f',
       'lavfi',
       '-i',

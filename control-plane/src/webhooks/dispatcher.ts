@@ -2,11 +2,12 @@
 // sends them, and records each result before the work is released. A process killed at any point leaves
 // its claims to expire and be taken again, so each event reaches each endpoint at least once.
 import { createHash, randomUUID } from 'node:crypto';
-import { EVENTS_TOPIC, insertBatcher, type DocumentStore, type StoredEvent } from '@beamline/core';
+import { EVENTS_TOPIC, insertBatcher, type StoredEvent } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
 import { applyAttempt, judgeAttempt, newDelivery, type AttemptVerdict } from './attempt';
 import { signingSecrets, subscribes } from './endpoints';
+import { memoryClaims, storeClaims, type OutboxEvent } from './outbox-claims';
 import { createSender, type Sender } from './sender';
 import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from './store';
 
@@ -20,25 +21,6 @@ const BACKLOG_WINDOWS = 32;
 const READY_WINDOWS = 2;
 /** Opened signing secrets kept in memory, at most. */
 const OPENED_SECRETS_KEPT = 10_000;
-/** Ids of events heard on the bus kept to tell new events from ones an earlier run may have sent, at most. */
-const FRESH_IDS_KEPT = 100_000;
-/**
- * Memory claims on a lossless (in-process) bus: how often the whole outbox is read for events the bus did not
- * announce. In between, only the events heard on the bus are read, by id, so that the cost of a pass does not
- * grow with the retained history. A networked bus can drop announcements, so there the whole outbox is read on
- * every poll, as with claims in the store.
- */
-const FULL_SCAN_EVERY_MS = 30_000;
-
-/** Stores with a dispatcher that claims in memory: there can be one per store, or two would share events. */
-const claimingInMemory = new WeakSet<DocumentStore>();
-
-/** The outbox document with the dispatcher's claim while it sends an event's first attempts. */
-interface OutboxEvent extends StoredEvent {
-  claim?: string;
-  claimedUntil?: string;
-}
-
 export interface WebhookDispatcher {
   start(): Promise<void>;
   /** Stops claiming work and waits for the attempts in flight to finish and be recorded. */
@@ -53,9 +35,9 @@ export function deliveryIdFor(eventId: string, webhookId: string): string {
 }
 
 /**
- * Two kinds of work, both claimed with a lease in the store so that processes never share an attempt:
- * new events in the outbox (first attempt to each subscribed endpoint, then the delivery is written with
- * its result, then the event is marked dispatched) and deliveries whose retry is due.
+ * Two kinds of work, both claimed so that dispatchers never share an attempt: new events in the outbox (first
+ * attempt to each subscribed endpoint, then the delivery is written with its result, then the event is marked
+ * dispatched; claims in outbox-claims.ts) and deliveries whose retry is due (a lease in the store).
  */
 export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender } = {}): WebhookDispatcher {
   const { config, store, secretBox, clock } = deps;
@@ -159,132 +141,32 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     return done;
   }
 
-  /**
-   * Outbox claims. In the store (shared stores): a lease written on the event, so processes never share it; a
-   * process that dies leaves its events to be claimed again when the lease ends. In memory (a store no other
-   * process writes): the events this dispatcher holds; one that dies holds nothing, and what it left
-   * undispatched is found again by the next start, which reads the delivery log before sending such events.
-   */
-  const memoryClaims = (deps.webhookClaims ?? (store.singleProcess ? 'memory' : 'store')) === 'memory';
-  const held = new Set<string>();
-  /** Events whose last round did not record every attempt: the delivery log is read before they are sent. */
-  const unfinished = new Set<string>();
-  /** Events heard on the bus and not read from the outbox yet. */
-  const unread = new Set<string>();
-  /** When the whole outbox was last read, and whether it must be read again before the interval is up. */
-  let scannedAt = Number.NEGATIVE_INFINITY;
-  let scanAgain = true;
-  const fullScanEveryMs = deps.bus.lossless ? FULL_SCAN_EVERY_MS : config.WEBHOOK_POLL_INTERVAL_MS;
-  /** Events heard on the bus since this dispatcher started: no earlier run can have sent them. */
-  const fresh = new Set<string>();
-  function heard(id: string) {
-    if (fresh.size >= FRESH_IDS_KEPT) fresh.delete(fresh.values().next().value!);
-    fresh.add(id);
-    if (unread.size >= FRESH_IDS_KEPT) {
-      unread.clear();
-      scanAgain = true;
-    } else unread.add(id);
-  }
-
-  /** The next outbox candidates, oldest first. */
-  async function readBacklog(claimable: Record<string, unknown>): Promise<OutboxEvent[]> {
-    const limit = capacity * BACKLOG_WINDOWS;
-    if (!memoryClaims) return outbox.find(claimable, { sort: { createdAt: 1 }, limit });
-    const now = clock.now().getTime();
-    let found: OutboxEvent[] = [];
-    if (scanAgain || now - scannedAt >= fullScanEveryMs) {
-      unread.clear(); // the scan reads them too
-      found = await outbox.find(claimable, { sort: { createdAt: 1 }, limit });
-      scannedAt = now;
-      scanAgain = found.length === limit; // more are waiting
-    } else if (unread.size > 0) {
-      const ids = [...unread];
-      unread.clear();
-      found = await outbox.find({ ...claimable, id: { $in: ids } }, { sort: { createdAt: 1 } });
-    }
-    return found.filter((e) => !held.has(e.id));
-  }
-
-  /** Claims `candidates`; returns the events now ours and their lease's end (ms), or null when none are. */
-  async function take(candidates: OutboxEvent[], claimable: Record<string, unknown>, now: Date) {
-    if (memoryClaims) {
-      const events = candidates.filter((e) => !held.has(e.id));
-      for (const e of events) held.add(e.id);
-      return events.length === 0 ? null : { events, claim: null, leaseEndsAt: Number.POSITIVE_INFINITY };
-    }
-    const claim = randomUUID();
-    const ids = candidates.map((e) => e.id);
-    const claimedUntil = leaseEnd(now);
-    const took = await outbox.updateMany({ ...claimable, id: { $in: ids } }, { set: { claim, claimedUntil } });
-    // Usually every candidate is ours; only when another process took some is the claim read back.
-    const events =
-      took === candidates.length
-        ? candidates.map((e) => ({ ...e, claim, claimedUntil }))
-        : await outbox.find({ id: { $in: ids }, claim });
-    return events.length === 0 ? null : { events, claim, leaseEndsAt: now.getTime() + leaseMs };
-  }
-
-  /** Whether an event may have reached some endpoints already (a claim of it ended without marking it). */
-  function maybeStarted(candidate: OutboxEvent): boolean {
-    if (!memoryClaims) return candidate.claim !== undefined;
-    return unfinished.has(candidate.id) || !fresh.has(candidate.id);
-  }
-
-  /** Lets held events go after as long as a lease; they are rechecked against the delivery log when taken again. */
-  function releaseLater(ids: string[]) {
-    for (const id of ids) unfinished.add(id);
-    setTimeout(() => {
-      for (const id of ids) held.delete(id);
-      scanAgain = true;
-    }, leaseMs).unref();
-  }
-
-  /** Marks events dispatched once every first attempt is recorded; otherwise lets them be claimed again. */
-  async function finish(events: OutboxEvent[], claim: string | null, recorded: boolean[]) {
-    const ids = events.map((e) => e.id);
-    const complete = recorded.every(Boolean);
-    if (!memoryClaims) {
-      // a claim in the store runs out by itself
-      if (complete)
-        await outbox.updateMany(
-          { id: { $in: ids }, claim },
-          { set: { dispatchedAt: clock.now().toISOString() }, unset: ['claim', 'claimedUntil'] },
-        );
-      return;
-    }
-    if (!complete) return releaseLater(ids);
-    try {
-      await outbox.updateMany({ id: { $in: ids } }, { set: { dispatchedAt: clock.now().toISOString() } });
-    } catch (err) {
-      releaseLater(ids);
-      throw err;
-    }
-    for (const id of ids) {
-      held.delete(id);
-      unfinished.delete(id);
-      fresh.delete(id);
-    }
-  }
+  // Claims on outbox events: in memory when no other process writes the store (the default then), else leases.
+  const claimsOptions = {
+    outbox,
+    clock,
+    limit: capacity * BACKLOG_WINDOWS,
+    leaseMs,
+    pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+  };
+  const claims =
+    (deps.webhookClaims ?? (store.singleProcess ? 'memory' : 'store')) === 'memory'
+      ? memoryClaims(store, claimsOptions, deps.bus.lossless === true)
+      : storeClaims(claimsOptions);
 
   async function claimEvents(): Promise<void> {
     while (room() > 0) {
       const now = clock.now();
-      const claimable = memoryClaims
-        ? { dispatchedAt: { $exists: false } }
-        : {
-            dispatchedAt: { $exists: false },
-            $or: [{ claimedUntil: { $exists: false } }, { claimedUntil: { $lte: now.toISOString() } }],
-          };
-      // One sorted scan of the outbox serves several claims; a candidate another process took
-      // meanwhile simply fails the claim's filter.
+      // One read of the outbox serves several claims; a candidate another process took meanwhile simply fails
+      // the claim.
       if (backlog.length === 0) {
-        backlog = await readBacklog(claimable);
+        backlog = await claims.read(now);
         if (backlog.length === 0) return;
       }
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
-      const taken = await take(candidates, claimable, now);
+      const taken = await claims.take(candidates, now);
       if (!taken) continue;
-      const { events, claim, leaseEndsAt } = taken;
+      const { events, leaseEndsAt } = taken;
       const appIds = [...new Set(events.map((e) => e.appId))];
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
       const pairs = events.flatMap((event) =>
@@ -294,7 +176,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       );
       // An event an earlier claim did not finish may have deliveries written already: those endpoints are
       // not sent again. Fresh events skip the look-up.
-      const rechecked = new Set(candidates.filter(maybeStarted).map((e) => e.id));
+      const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
       const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
       const written =
         recheck.length === 0
@@ -304,7 +186,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         .filter((p) => !written.has(p.id))
         .map((p) => queueFirstAttempt(p.event, p.endpoint, p.id, leaseEndsAt));
       pump();
-      const batch = Promise.all(attempts).then((recorded) => finish(events, claim, recorded));
+      const batch = Promise.all(attempts).then((recorded) => claims.finish(taken, recorded.every(Boolean)));
       const tracked = batch
         .catch((err: unknown) => log.error({ err }, 'could not mark events dispatched; they will be claimed again'))
         .finally(() => batches.delete(tracked));
@@ -475,17 +357,12 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   return {
     async start() {
-      if (memoryClaims) {
-        if (claimingInMemory.has(store))
-          throw new Error('a webhook dispatcher already claims in memory on this store; one per store');
-        claimingInMemory.add(store);
-        scanAgain = true;
-      }
+      claims.start();
       stopping = false;
       unsubscribe = await deps.bus.subscribe(EVENTS_TOPIC, (message) => {
         const { type, id } = (message ?? {}) as { type?: unknown; id?: unknown };
         if (typeof type !== 'string' || !isEventType(type)) return;
-        if (memoryClaims && typeof id === 'string') heard(id);
+        if (typeof id === 'string') claims.heard(id);
         schedule(0);
       });
       const poll = () => {
@@ -506,7 +383,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       await Promise.all([...unrecorded]);
       await Promise.all([...batches]);
       await sender.close();
-      if (memoryClaims) claimingInMemory.delete(store);
+      claims.stop();
     },
     poke: () => {
       wantRetries = true;
