@@ -1,5 +1,6 @@
 // The SSRF guard: a webhook may only reach public addresses, unless the operator allows a host.
-// Checked when an endpoint is saved and again on every attempt, after resolving DNS, on every address.
+// Checked when an endpoint is saved and again at delivery time (a check stands a few seconds per URL), after
+// resolving DNS, on every address; every new connection checks the addresses it connects to.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
@@ -142,5 +143,36 @@ export function guardedLookup(policy: DestinationPolicy) {
       },
       (err: NodeJS.ErrnoException) => callback(err, ''),
     );
+  };
+}
+
+/** How long a delivery-time check of a URL stands before it is made again (DNS asked again). */
+export const DESTINATION_CHECK_TTL_MS = 5_000;
+/** Checked URLs kept at most; the cache starts over beyond. */
+const CHECKS_KEPT = 10_000;
+
+/**
+ * checkDestination at delivery time, its answer (accepted or refused) reused for `ttlMs` per URL, so that a busy
+ * endpoint's attempts do not each parse and resolve its URL. A failure other than a refusal is not kept. The
+ * connection itself stays guarded by guardedLookup on every new socket.
+ */
+export function cachedDestinationCheck(
+  policy: DestinationPolicy,
+  opts: { ttlMs?: number; now: () => number },
+): (raw: string) => Promise<URL> {
+  const ttlMs = opts.ttlMs ?? DESTINATION_CHECK_TTL_MS;
+  const checks = new Map<string, { at: number; check: Promise<URL> }>();
+  return (raw) => {
+    const now = opts.now();
+    const kept = checks.get(raw);
+    if (kept && now - kept.at < ttlMs) return kept.check;
+    if (checks.size >= CHECKS_KEPT) checks.clear();
+    const check = checkDestination(raw, policy);
+    const entry = { at: now, check };
+    checks.set(raw, entry);
+    check.catch((err: unknown) => {
+      if (!(err instanceof DestinationRefused) && checks.get(raw) === entry) checks.delete(raw);
+    });
+    return check;
   };
 }

@@ -1,8 +1,10 @@
-// One webhook attempt over HTTP: sign, POST with a deadline, read a capped excerpt of the answer.
+// One webhook attempt over HTTP: check the destination, sign, POST with a deadline, read a capped excerpt of the answer.
 import { signWebhook } from '@beamline/protocol';
-import { Agent, request } from 'undici';
+import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
-import { checkDestination, DestinationRefused, guardedLookup, type DestinationPolicy } from './destination';
+import { cachedDestinationCheck, DestinationRefused, guardedLookup, type DestinationPolicy } from './destination';
+import { sharedDeadlines } from './deadline';
 import { parseRetryAfter } from './retry';
 
 export const USER_AGENT = `Beamline-Webhooks/${pkg.version}`;
@@ -40,37 +42,41 @@ export interface Sender {
 
 export function createSender(opts: { policy: DestinationPolicy; timeoutMs: number; now?: () => Date }): Sender {
   const now = opts.now ?? (() => new Date());
+  // One pool of keep-alive connections per origin for every attempt; each new socket is checked by guardedLookup.
   const agent = new Agent({
     connect: { lookup: guardedLookup(opts.policy), timeout: opts.timeoutMs },
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     keepAliveTimeout: 4_000,
   });
+  const check = cachedDestinationCheck(opts.policy, { now: () => now().getTime() });
+  const deadlines = sharedDeadlines(opts.timeoutMs);
 
   async function send(input: SendInput): Promise<SendResult> {
     const started = performance.now();
-    const elapsed = () => Math.round(performance.now() - started);
     const result = (r: Partial<SendResult>): SendResult => ({
       status: null,
-      latencyMs: elapsed(),
+      latencyMs: Math.round(performance.now() - started),
       responseExcerpt: '',
       error: null,
       retryAfterMs: null,
       refused: false,
       ...r,
     });
+    let url: URL;
     try {
-      await checkDestination(input.url, opts.policy);
+      url = await check(input.url);
     } catch (err) {
       if (err instanceof DestinationRefused) return result({ error: err.message, refused: true });
       throw err;
     }
     const timestamp = Math.floor(now().getTime() / 1000);
     try {
-      const res = await request(input.url, {
+      const res = await agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: 'POST',
-        dispatcher: agent,
-        signal: AbortSignal.timeout(opts.timeoutMs),
+        signal: deadlines.signal(),
         headers: {
           'content-type': 'application/json',
           'user-agent': USER_AGENT,
@@ -80,15 +86,7 @@ export function createSender(opts: { policy: DestinationPolicy; timeoutMs: numbe
         },
         body: input.payload,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        chunks.push(buf);
-        size += buf.length;
-        if (size >= RESPONSE_EXCERPT_BYTES) break; // leaving the loop destroys the rest of the body
-      }
-      const excerpt = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+      const excerpt = await readExcerpt(res.body);
       const retryAfter = res.headers['retry-after'];
       return result({
         status: res.statusCode,
@@ -102,7 +100,32 @@ export function createSender(opts: { policy: DestinationPolicy; timeoutMs: numbe
     }
   }
 
-  return { send, close: () => agent.close() };
+  return {
+    send,
+    async close() {
+      await agent.close();
+      deadlines.close();
+    },
+  };
+}
+
+/** The first RESPONSE_EXCERPT_BYTES of an answer; the rest is not read (the body is destroyed). */
+function readExcerpt(body: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => resolve(Buffer.concat(chunks, size).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8'));
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < RESPONSE_EXCERPT_BYTES) return;
+      body.removeAllListeners('data');
+      body.destroy();
+      done();
+    });
+    body.on('end', done);
+    body.on('error', reject); // also after a destroy: the promise has settled by then
+  });
 }
 
 function describe(err: unknown, timeoutMs: number): string {

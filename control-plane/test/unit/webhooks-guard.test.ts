@@ -2,10 +2,15 @@
 // injected DNS answers (DNS that changes after registration, or between the check and the connect).
 import { describe, expect, it } from 'vitest';
 import { startReceiver } from '../integration/webhooks-support';
-import { checkDestination, DestinationRefused, type DestinationPolicy } from '../../src/webhooks/destination';
+import {
+  checkDestination,
+  DESTINATION_CHECK_TTL_MS,
+  DestinationRefused,
+  type DestinationPolicy,
+} from '../../src/webhooks/destination';
 import { judgeAttempt } from '../../src/webhooks/attempt';
 import { isRetryable, nextRetryDelay, parseRetryAfter, parseRetrySchedule } from '../../src/webhooks/retry';
-import { createSender, signatureHeader } from '../../src/webhooks/sender';
+import { createSender, RESPONSE_EXCERPT_BYTES, signatureHeader } from '../../src/webhooks/sender';
 import { verifyWebhookSignature } from '@beamline/protocol';
 
 const policy = (over: Partial<DestinationPolicy> = {}): DestinationPolicy => ({
@@ -91,6 +96,62 @@ describe('the guard at delivery time', () => {
       expect(result).toMatchObject({ refused: true, status: null });
       expect(receiver.received).toHaveLength(0);
       expect(judgeAttempt(result, 1, [1000]).outcome).toBe('failed');
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('the sender', () => {
+  it('reuses a check for a few seconds, then asks DNS again and refuses an address that turned private', async () => {
+    const receiver = await startReceiver();
+    try {
+      let answer = ['127.0.0.1'];
+      let calls = 0;
+      let now = Date.parse('2026-01-01T00:00:00Z');
+      const resolve = async () => {
+        calls++;
+        return answer;
+      };
+      const sender = createSender({
+        policy: policy({ resolve, allowedHosts: ['127.0.0.1'] }),
+        timeoutMs: 2000,
+        now: () => new Date(now),
+      });
+      const url = `http://hooks.example.com:${receiver.port}/hook`;
+      const send = () => sender.send({ url, eventId: 'evt_1', payload: '{}', secrets: ['s'] });
+      expect(await send()).toMatchObject({ status: 200, refused: false });
+      const checksAfterFirst = calls; // the check, then the socket's own look-up
+      answer = ['10.0.0.1'];
+      now += DESTINATION_CHECK_TTL_MS - 1;
+      await new Promise((r) => setTimeout(r, 20)); // the idle connection is ready for reuse
+      expect(await send()).toMatchObject({ status: 200 }); // the check stands, on the connection it guarded
+      expect(calls).toBe(checksAfterFirst);
+      now += 2;
+      const refused = await send();
+      await sender.close();
+      expect(refused).toMatchObject({ refused: true, status: null });
+      expect(refused.error).toMatch(/10\.0\.0\.1/);
+      expect(receiver.received).toHaveLength(2);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('ends an attempt at its deadline, not before, and keeps only the first bytes of an answer', async () => {
+    const receiver = await startReceiver((i) =>
+      i === 0 ? { status: 200, delayMs: 1500 } : { status: 500, body: 'x'.repeat(5000) },
+    );
+    try {
+      const sender = createSender({ policy: policy({ allowedHosts: ['127.0.0.1'] }), timeoutMs: 300 });
+      const send = () => sender.send({ url: receiver.url, eventId: 'evt_1', payload: '{}', secrets: ['s'] });
+      const slow = await send();
+      expect(slow).toMatchObject({ status: null, error: 'timed out after 300 ms', refused: false });
+      expect(slow.latencyMs).toBeGreaterThanOrEqual(295);
+      expect(slow.latencyMs).toBeLessThan(1000);
+      const long = await send();
+      await sender.close();
+      expect(long).toMatchObject({ status: 500, responseExcerpt: 'x'.repeat(RESPONSE_EXCERPT_BYTES) });
     } finally {
       await receiver.close();
     }
