@@ -4,6 +4,7 @@
 //   npx tsx bench/control-plane/api.ts [seconds=10] [connections=50]
 //   PROF=<dir> writes a CPU profile of the platform process (stopped with SIGTERM so that it is written).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { freePort, waitFor } from '@beamline/core/testing';
 import { ApiClient } from '../../control-plane/test/helpers';
 import { spawnPlatform, testEnv } from '../../all-in-one/test/harness';
@@ -30,26 +31,37 @@ function wrk(url: string, headers: Record<string, string>, secs: number): Promis
   });
 }
 
+/** CPU seconds (user + system) spent so far by process `pid`, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * Measures `url` with wrk after a 3 s warm-up of the same load (code compiled on first use, first reads),
  * so that each server is measured warm.
  */
 async function load(
   title: string,
+  pid: number,
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ rps: number; p99: number }> {
+): Promise<{ rps: number; p99: number; cpuUs: number }> {
   process.stdout.write(`  measuring ${title} for ${seconds}s with ${connections} connections (after a 3 s warm-up)… `);
   await wrk(url, headers, 3);
+  const cpuBefore = cpuSeconds(pid);
   const out = await wrk(url, headers, seconds);
+  const cpu = cpuSeconds(pid) - cpuBefore;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const p99m = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = p99m ? Number(p99m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[p99m[2]!]! : NaN;
   const failed = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1];
   if (!rps) throw new Error(`wrk gave no figure:\n${out}`);
   if (failed) throw new Error(`${title}: ${failed} failed requests; the figure would be meaningless`);
-  console.log(`${Math.round(rps)} req/s, p99 ${p99.toFixed(2)} ms`);
-  return { rps, p99 };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const cpuUs = (cpu / requests) * 1e6;
+  console.log(`${Math.round(rps)} req/s, p99 ${p99.toFixed(2)} ms, ${cpuUs.toFixed(0)} µs of server CPU per request`);
+  return { rps, p99, cpuUs };
 }
 
 async function main() {
@@ -61,7 +73,7 @@ async function main() {
   let bareOut = '';
   bare.stdout!.on('data', (d: Buffer) => (bareOut += d));
   await waitFor(() => bareOut.includes('ready'), { what: 'bare hono', timeoutMs: 20_000 });
-  const baseline = await load('bare Hono hello-world', `http://127.0.0.1:${barePort}/`);
+  const baseline = await load('bare Hono hello-world', bare.pid!, `http://127.0.0.1:${barePort}/`);
   bare.kill('SIGKILL');
 
   const env = await testEnv({
@@ -78,24 +90,20 @@ async function main() {
     const dev = await api.register();
     const app = await api.createApp(dev.token, 'bench');
     const url = `${platform.api}/v1/apps/${app.appId}`;
-    const bearer = await load('authenticated GET /v1/apps/{appId} (bearer)', url, {
+    const bearer = await load('authenticated GET /v1/apps/{appId} (bearer)', platform.proc.pid!, url, {
       authorization: `Bearer ${dev.token}`,
     });
-    const basic = await load('Basic-auth GET /v1/apps/{appId} (API key)', url, {
+    const basic = await load('Basic-auth GET /v1/apps/{appId} (API key)', platform.proc.pid!, url, {
       authorization: `Basic ${Buffer.from(`${app.key}:${app.secret}`).toString('base64')}`,
     });
     const ratio = (x: number) => `${((x / baseline.rps) * 100).toFixed(1)}%`;
-    console.log('\n| call | req/s | p99 ms | vs bare Hono |');
-    console.log('|---|---|---|---|');
-    console.log(
-      `| bare Hono hello-world (baseline) | ${Math.round(baseline.rps)} | ${baseline.p99.toFixed(2)} | 100% |`,
-    );
-    console.log(
-      `| authenticated GET (bearer) | ${Math.round(bearer.rps)} | ${bearer.p99.toFixed(2)} | ${ratio(bearer.rps)} |`,
-    );
-    console.log(
-      `| Basic-auth GET (API key) | ${Math.round(basic.rps)} | ${basic.p99.toFixed(2)} | ${ratio(basic.rps)} |`,
-    );
+    const row = (name: string, r: typeof baseline, vs: string) =>
+      console.log(`| ${name} | ${Math.round(r.rps)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${vs} |`);
+    console.log('\n| call | req/s | p99 ms | server CPU µs/request | vs bare Hono (req/s) |');
+    console.log('|---|---|---|---|---|');
+    row('bare Hono hello-world (baseline)', baseline, '100%');
+    row('authenticated GET (bearer)', bearer, ratio(bearer.rps));
+    row('Basic-auth GET (API key)', basic, ratio(basic.rps));
     console.log(
       `\ntarget: authenticated GET ≥ 50% of bare Hono → ${bearer.rps / baseline.rps >= 0.5 ? 'met' : 'NOT met'}`,
     );

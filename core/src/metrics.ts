@@ -20,6 +20,8 @@ export interface Metrics {
   gauge(name: string, help: string, read: () => number | Promise<number>): void;
   /** Times one HTTP request: call the returned function with the route and status when it is answered. */
   startHttpTimer(method: string): (route: string, status: number) => void;
+  /** Records one answered HTTP request that took `ms` milliseconds. */
+  observeHttp(method: string, route: string, status: number, ms: number): void;
   /** The text exposition of every series. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -85,6 +87,16 @@ export function createMetrics(service: ServiceName): Metrics {
   );
   const own = { realtime: [messages], 'media-edge': [hlsBytes, ffmpegSpeed], 'control-plane': [webhookAttempts] };
   for (const make of own[service]) make();
+  const observeHttp: Metrics['observeHttp'] = (method, route, status, ms) => {
+    // One labelled child per series, so an observation does not hash its labels again.
+    const key = `${method} ${route} ${status}`;
+    let series = httpSeries.get(key);
+    if (!series) {
+      series = httpDuration.labels({ method, route, status: String(status) });
+      httpSeries.set(key, series);
+    }
+    series.observe(ms / 1000);
+  };
   return {
     registry,
     httpDuration,
@@ -112,17 +124,9 @@ export function createMetrics(service: ServiceName): Metrics {
     },
     startHttpTimer(method) {
       const started = performance.now();
-      return (route, status) => {
-        // One labelled child per series, so an observation does not hash its labels again.
-        const key = `${method} ${route} ${status}`;
-        let series = httpSeries.get(key);
-        if (!series) {
-          series = httpDuration.labels({ method, route, status: String(status) });
-          httpSeries.set(key, series);
-        }
-        series.observe((performance.now() - started) / 1000);
-      };
+      return (route, status) => observeHttp(method, route, status, performance.now() - started);
     },
+    observeHttp,
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -1,6 +1,6 @@
 // HTTP transport of the audit log, and the middleware that writes it.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { appCtxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
@@ -53,46 +53,43 @@ export function auditRoutes() {
 }
 
 /**
- * Records every successful mutating call on an app. The action is the route's operationId,
- * looked up from the OpenAPI registry by method and path pattern.
+ * Records a call on an app once it is answered, if it was a successful mutating one. The action is the route's
+ * operationId, looked up from the OpenAPI registry by method and path pattern.
  */
-export function auditMiddleware(operationIds: () => Map<string, string>): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    await next();
-    const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.res.status >= 400) return;
-    const appId = c.get('app')?.id ?? c.get('auditAppId');
-    const actor = c.get('actor');
-    if (!appId || !actor) return;
-    const pattern =
-      matchedRoutes(c)
-        .filter((r) => r.method === method)
-        .pop()?.path ?? c.req.path;
-    if (method === 'DELETE' && pattern === '/v1/apps/:appId') return; // the app and its log are gone
-    const action = operationIds().get(`${method} ${pattern}`) ?? `${method} ${pattern}`;
-    const params = c.req.param() as Record<string, string>;
-    const target =
-      c.get('auditTarget') ??
-      Object.entries(params)
-        .filter(([k]) => k !== 'appId')
-        .map(([, v]) => v)
-        .pop() ??
-      appId;
-    try {
-      await recordAudit(c.get('repos'), {
-        appId,
-        actor,
-        action,
-        method,
-        path: c.req.path,
-        target,
-        status: c.res.status,
-        ip: c.get('ip'),
-        requestId: c.get('requestId'),
-        at: c.get('deps').clock.now(),
-      });
-    } catch (err) {
-      c.get('log').error({ err }, 'audit write failed');
-    }
-  };
+export async function auditCall(c: Context<HttpEnv>, operationIds: Map<string, string>): Promise<void> {
+  const method = c.req.method;
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.res.status >= 400) return;
+  const appId = c.get('app')?.id ?? c.get('auditAppId');
+  const actor = c.get('actor');
+  if (!appId || !actor) return;
+  const pattern =
+    matchedRoutes(c)
+      .filter((r) => r.method === method)
+      .pop()?.path ?? c.req.path;
+  if (method === 'DELETE' && pattern === '/v1/apps/:appId') return; // the app and its log are gone
+  const action = operationIds.get(`${method} ${pattern}`) ?? `${method} ${pattern}`;
+  const params = c.req.param() as Record<string, string>;
+  const target =
+    c.get('auditTarget') ??
+    Object.entries(params)
+      .filter(([k]) => k !== 'appId')
+      .map(([, v]) => v)
+      .pop() ??
+    appId;
+  try {
+    await recordAudit(c.get('repos'), {
+      appId,
+      actor,
+      action,
+      method,
+      path: c.req.path,
+      target,
+      status: c.res.status,
+      ip: c.get('ip'),
+      requestId: c.get('requestId'),
+      at: c.get('deps').clock.now(),
+    });
+  } catch (err) {
+    c.get('log').error({ err }, 'audit write failed');
+  }
 }

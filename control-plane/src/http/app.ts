@@ -6,7 +6,7 @@ import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { appRoutes } from '../apps/routes';
-import { auditMiddleware } from '../audit/routes';
+import { auditCall } from '../audit/routes';
 import type { ControlPlaneDeps } from '../deps';
 import { DomainError, Invalid, RateLimited } from '../errors';
 import { featureModules } from '../modules';
@@ -18,7 +18,7 @@ import { createRateLimit } from '@beamline/core';
 import { authenticate } from './auth';
 import type { HttpEnv } from './env';
 import { errorBody, handleError } from './errors';
-import { httpMetrics } from '../ops/metrics';
+import { routeOf } from '../ops/metrics';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -78,11 +78,13 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     redis: deps.redis,
   });
 
-  if (deps.metrics) app.use('*', httpMetrics(deps.metrics));
   // Hardening headers: embeddable player pages are meant to be framed on customers' sites, nothing else is.
   let fixed: FixedHeaders | undefined;
   const fixedReady = FixedHeaders.create().then((f) => (fixed = f));
+  const { metrics } = deps;
+  // Every request: its id, address and logger, the fixed headers, its latency metric and a debug line.
   app.use('*', async (c, next) => {
+    const started = performance.now();
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
     const forwarded = deps.config.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
@@ -98,16 +100,27 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     c.set('log', log);
     const headers = (fixed ?? (await fixedReady)).for(c.req.path);
     const ahead = writeAhead(c.env, headers, requestId);
-    const started = performance.now();
     await next();
     if (!ahead) fillIn(c.res.headers, headers, requestId);
-    log.debug(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: +(performance.now() - started).toFixed(2) },
-      'request',
-    );
+    const ms = performance.now() - started;
+    metrics?.observeHttp(c.req.method, routeOf(c), c.res.status, ms);
+    log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: +ms.toFixed(2) }, 'request');
   });
-  app.use('/v1/*', apiCors(deps));
+
+  const cors = apiCors(deps);
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+    },
+  });
+  const usage = usageFor(deps);
+  const operationIds = new Map<string, string>();
+  // The API's gate, in order: CORS, body size, the per-address limit, credentials, the per-key limits; then,
+  // once the route has answered, the call is counted (analytics and the api_calls meter) and audited.
   app.use('/v1/*', async (c, next) => {
+    const preflight = await cors(c);
+    if (preflight) return preflight;
     // A declared size over the limit is refused after reading (and dropping) what the client
     // sends, so that it receives the 413 instead of a reset connection.
     const declared = Number(c.req.header('content-length') ?? 0);
@@ -115,43 +128,24 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
       await discardBody(c.req.raw.body, 16 * MAX_BODY_BYTES);
       throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
     }
-    await next();
-  });
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
-    },
-  });
-  // Reading a GET's body would make the server build a full web Request for nothing.
-  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use('/v1/*', async (c, next) => {
-    const wait = await perIp.consume(c.get('ip'));
-    if (wait) throw new RateLimited(wait, 'Too many requests from this address.');
-    await next();
-  });
-  app.use('/v1/*', authenticate);
-  const usage = usageFor(deps);
-  // API calls per app, key and status class (analytics and the api_calls meter)
-  app.use('/v1/*', async (c, next) => {
-    await next();
-    const actor = c.get('actor');
+    const ipWait = await perIp.consume(c.get('ip'));
+    if (ipWait) throw new RateLimited(ipWait, 'Too many requests from this address.');
+    const actor = await authenticate(c);
+    try {
+      if (actor?.type === 'apiKey') {
+        const wait = (await perKey.consume(actor.keyId)) ?? (await usage.apiRateWait(actor.appId));
+        if (wait) throw new RateLimited(wait, 'Too many requests for this API key, or over the plan’s API rate.');
+      }
+      // Reading a GET's body would make the server build a full web Request for nothing.
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') await next();
+      else await limitBody(c, next);
+    } catch (err) {
+      c.res = handleError(err, c);
+    }
     const appId = actor?.type === 'apiKey' ? actor.appId : c.get('app')?.id;
     if (appId) usage.countApiCall(appId, actor?.type === 'apiKey' ? actor.keyId : 'dashboard', c.res.status);
+    await auditCall(c, operationIds);
   });
-  app.use('/v1/*', async (c, next) => {
-    const actor = c.get('actor');
-    if (actor?.type === 'apiKey') {
-      const wait = (await perKey.consume(actor.keyId)) ?? (await usage.apiRateWait(actor.appId));
-      if (wait) throw new RateLimited(wait, 'Too many requests for this API key, or over the plan’s API rate.');
-    }
-    await next();
-  });
-  const operationIds = new Map<string, string>();
-  app.use(
-    '/v1/*',
-    auditMiddleware(() => operationIds),
-  );
 
   const modules: RouteModule[] = [
     { routes: appRoutes(deps, () => tenantCollections) },

@@ -48,11 +48,14 @@ function decodeBasic(value: string): [string, string] | null {
   return colon > 0 ? [decoded.slice(0, colon), decoded.slice(colon + 1)] : null;
 }
 
-export const authenticate: MiddlewareHandler<HttpEnv> = async (c, next) => {
+/** Sets the request's actor from its Authorization header, if it has one; a bad credential is a 401. */
+export async function authenticate(c: Context<HttpEnv>): Promise<Actor | undefined> {
   const header = c.req.header('authorization');
-  if (header) c.set('actor', await resolveActor(c, header));
-  await next();
-};
+  if (!header) return undefined;
+  const actor = await resolveActor(c, header);
+  c.set('actor', actor);
+  return actor;
+}
 
 async function resolveActor(c: Context<HttpEnv>, header: string): Promise<Actor> {
   const deps = c.get('deps');
@@ -84,6 +87,8 @@ export function requireDeveloper(c: Context<HttpEnv>): string {
   return actor.userId;
 }
 
+const appHidden = (appId: string) => NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);
+
 /**
  * Gate of every app-scoped route: the app must be visible to the caller (else 404, never a hint
  * that it exists), and the caller's role or key must hold the route's permission (else 403).
@@ -93,15 +98,14 @@ export function requireApp(permission: PermissionName): MiddlewareHandler<HttpEn
     const actor = requireActor(c);
     const repos = c.get('repos');
     const appId = c.req.param('appId') ?? '';
-    const hidden = () => NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);
-    if (actor.type === 'apiKey' && actor.appId !== appId) throw hidden();
+    if (actor.type === 'apiKey' && actor.appId !== appId) throw appHidden(appId);
     const [app, member] = await Promise.all([
       repos.apps.findOne({ id: appId }),
       actor.type === 'developer' ? repos.forApp(appId).members.findOne({ userId: actor.userId }) : null,
     ]);
-    if (!app) throw hidden();
+    if (!app) throw appHidden(appId);
     if (actor.type === 'developer') {
-      if (!member) throw hidden();
+      if (!member) throw appHidden(appId);
       if (!roleMay(member.role, permission)) {
         throw Forbidden('forbidden', `The ${member.role} role may not do this (${permission}).`);
       }
@@ -141,5 +145,7 @@ export function ctxOf(c: Context<HttpEnv>): Ctx {
 export function appCtxOf(c: Context<HttpEnv>): AppCtx {
   const app = c.get('app');
   if (!app) throw new Error('appCtxOf used on a route without requireApp');
-  return { ...ctxOf(c), appId: app.id };
+  const ctx = ctxOf(c) as AppCtx;
+  ctx.appId = app.id;
+  return ctx;
 }

@@ -4,24 +4,13 @@ import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 
 /** The pattern of the handler that answered (`/v1/apps/:appId/streams`), so ids never become label values. */
-function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
+export function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const r = routes[i]!;
     if (r.method !== 'ALL' && r.path !== '/*' && r.path !== '*') return r.path;
   }
   return 'unmatched';
-}
-
-export function httpMetrics(metrics: Metrics): MiddlewareHandler {
-  return async (c, next) => {
-    const done = metrics.startHttpTimer(c.req.method);
-    try {
-      await next();
-    } finally {
-      done(routeOf(c), c.res.status);
-    }
-  };
 }
 
 export function metricsRoute(metrics: Metrics): MiddlewareHandler {

@@ -1,5 +1,5 @@
 // Strict CORS for the API: the dashboard's origins reach everything, an app's allowed origins reach that app.
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { ControlPlaneDeps } from '../deps';
 import { Forbidden } from '../errors';
 import type { HttpEnv } from '../http/env';
@@ -27,12 +27,13 @@ export function dashboardOrigins(deps: ControlPlaneDeps): string[] {
  * - a read without credentials (public branding assets): allowed from anywhere, nothing private is readable;
  * - anything else: no CORS headers, and 403 origin_not_allowed, so a refused call has no effect either.
  * Requests without an Origin header (servers, SDKs, curl) pass untouched.
+ * Resolves with the answer to a preflight, or undefined when the call goes on (with its CORS headers set).
  */
-export function apiCors(deps: ControlPlaneDeps): MiddlewareHandler<HttpEnv> {
+export function apiCors(deps: ControlPlaneDeps): (c: Context<HttpEnv>) => Promise<Response | undefined> {
   const trusted = dashboardOrigins(deps);
-  return async (c, next) => {
+  return async (c) => {
     const origin = c.req.header('origin');
-    if (!origin) return next();
+    if (!origin) return undefined;
     c.header('Vary', 'Origin', { append: true });
     const preflight = c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
     const method = preflight ? c.req.header('access-control-request-method')!.toUpperCase() : c.req.method;
@@ -66,7 +67,7 @@ export function apiCors(deps: ControlPlaneDeps): MiddlewareHandler<HttpEnv> {
       c.header('Access-Control-Max-Age', '600');
       return c.body(null, 204);
     }
-    return next();
+    return undefined;
   };
 }
 

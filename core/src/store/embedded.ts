@@ -3,10 +3,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Datastore from '@seald-io/nedb';
+// @ts-expect-error NeDB's query matcher and copier ship without type declarations
+import nedbModel from '@seald-io/nedb/lib/model.js';
 import { fromStored, toStored, toStoredFilter, toStoredUpdate } from './mapping';
 import { DuplicateKeyError, type Collection, type DocumentStore, type IndexSpec } from './types';
 
 type Raw = Record<string, unknown>;
+
+const model = nedbModel as { match(doc: Raw, query: Raw): boolean; deepCopy<D>(doc: D): D };
+
+/**
+ * NeDB keeps every document in memory; this is its synchronous look-up of the candidates of a query (through
+ * the query's index when it has one), the first step of each of its own finds. Its public finds also queue
+ * behind every write that has not finished, and then run a cursor: for a single document, most of the cost.
+ */
+interface Candidates {
+  _getRawCandidates(query: Raw): Raw[];
+}
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { errorType?: string }).errorType === 'uniqueViolated';
@@ -54,9 +67,17 @@ class EmbeddedCollection<T extends { id: string }> implements Collection<T> {
     return { duplicates };
   }
 
+  /**
+   * Read straight from memory: it sees every write that has been applied, which includes each write whose call
+   * has returned, and the one being appended to the datafile at that moment; a write still queued is not seen,
+   * as it would not be had the read come a moment earlier.
+   */
   async findOne(filter: Raw): Promise<T | null> {
     await this.ready;
-    return fromStored<T>(await this.db.findOneAsync(toStoredFilter(filter)));
+    const query = toStoredFilter(filter);
+    for (const doc of (this.db as unknown as Candidates)._getRawCandidates(query))
+      if (model.match(doc, query)) return fromStored<T>(model.deepCopy(doc));
+    return null;
   }
 
   async find(
