@@ -16,6 +16,19 @@ async function secureHeaderList(options: Parameters<typeof secureHeaders>[0]): P
 /** JSON answers are data, never a page: nothing in them may load, run or be framed. */
 const API_CSP = ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"] as const;
 
+/**
+ * Of the page headers, those that mean something on a JSON answer (OWASP's set for REST APIs); the rest
+ * (opener and agent-cluster policies, DNS prefetching, IE's download and XSS filters, Flash's cross-domain
+ * policy) only act on documents, and each header costs every answer its validation and its bytes.
+ */
+const API_KEEPS = new Set([
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'cross-origin-resource-policy',
+]);
+
 export class FixedHeaders {
   private constructor(
     /** Every page and file outside the two kinds below. */
@@ -29,7 +42,7 @@ export class FixedHeaders {
   static async create(): Promise<FixedHeaders> {
     const page = await secureHeaderList({ crossOriginResourcePolicy: 'cross-origin' });
     const embed = await secureHeaderList({ crossOriginResourcePolicy: 'cross-origin', xFrameOptions: false });
-    return new FixedHeaders(page, embed, [...page, API_CSP]);
+    return new FixedHeaders(page, embed, [...page.filter(([name]) => API_KEEPS.has(name)), API_CSP]);
   }
 
   for(path: string): HeaderList {

@@ -153,5 +153,10 @@ describe('security headers', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    // headers that act only on documents stay on pages
+    expect(res.headers.get('cross-origin-opener-policy')).toBeNull();
+    const page = await t.cp.http.app.request('/docs');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 });
