@@ -89,7 +89,14 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   let unsubscribe: (() => Promise<void>) | undefined;
 
   const free = () => (stopping ? 0 : capacity - inFlight.size);
-  const room = () => (stopping ? 0 : (READY_WINDOWS + 1) * capacity - inFlight.size - ready.length);
+  /**
+   * First attempts to claim now. While a window of them is ready, claims wait for a whole window of room, so that
+   * a claim (and the write marking its events dispatched) covers many events rather than one per freed slot.
+   */
+  const room = () => {
+    const open = stopping ? 0 : (READY_WINDOWS + 1) * capacity - inFlight.size - ready.length;
+    return ready.length >= capacity && open < capacity ? 0 : open;
+  };
   const leaseEnd = (now: Date) => new Date(now.getTime() + leaseMs).toISOString();
 
   /** Starts ready first attempts while there are free slots; runs on stop too, so claimed work drains. */
@@ -124,7 +131,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       if (!inFlight.delete(slot)) return;
       pump();
       // Claims run beside the attempts; a pass already running picks the request up when it ends.
-      if (ready.length < READY_WINDOWS * capacity) schedule(0);
+      if (room() > 0) schedule(0);
     };
     const done = work(sent).then(
       () => true,

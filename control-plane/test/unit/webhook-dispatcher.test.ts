@@ -56,6 +56,32 @@ function okSender(onSend: (input: Parameters<Sender['send']>[0]) => void): Sende
   };
 }
 
+/** The test store, with `method` of the outbox (the events collection) reporting each call's filter to `seen`. */
+function spyOnOutbox(method: 'find' | 'updateMany', seen: (filter: Record<string, unknown>) => void): DocumentStore {
+  const events = t.store.collection('events');
+  const spied = new Proxy(events, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...a: unknown[]) => unknown).bind(target);
+      if (prop !== method) return bound;
+      return (filter: Record<string, unknown>, ...rest: unknown[]) => {
+        seen(filter);
+        return bound(filter, ...rest);
+      };
+    },
+  }) as Collection<{ id: string }>;
+  return {
+    kind: t.store.kind,
+    singleProcess: true,
+    collection: <T extends { id: string }>(name: string) =>
+      (name === 'events' ? spied : t.store.collection<T>(name)) as Collection<T>,
+    ensureIndexes: (specs) => t.store.ensureIndexes(specs),
+    ping: () => t.store.ping(),
+    close: async () => undefined,
+  };
+}
+
 it('leaves an attempt whose lease ran low to a later claim, and sends every event once', async () => {
   const app = await appWithEndpoints('hook');
   const ids: string[] = [];
@@ -156,27 +182,7 @@ it('claims in memory: reads the events the bus announces by id, and the whole ou
   const app = await appWithEndpoints('announced');
   // the filters of every read of the outbox
   const reads: Record<string, unknown>[] = [];
-  const events = t.store.collection('events');
-  const spied = new Proxy(events, {
-    get(target, prop, receiver) {
-      if (prop === 'find')
-        return (filter: Record<string, unknown>, options?: never) => {
-          reads.push(filter);
-          return target.find(filter, options);
-        };
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as Collection<{ id: string }>;
-  const store: DocumentStore = {
-    kind: t.store.kind,
-    singleProcess: true,
-    collection: <T extends { id: string }>(name: string) =>
-      (name === 'events' ? spied : t.store.collection<T>(name)) as Collection<T>,
-    ensureIndexes: (specs) => t.store.ensureIndexes(specs),
-    ping: () => t.store.ping(),
-    close: async () => undefined,
-  };
+  const store = spyOnOutbox('find', (filter) => reads.push(filter));
   const sent: string[] = [];
   const sender = okSender((input) => sent.push(input.eventId));
   const dispatcher = createDispatcher({ ...t.deps, store }, { sender });
@@ -226,6 +232,33 @@ it('claims in memory beside a bus that can lose messages: an event never announc
       },
       { what: 'the unannounced event sent', timeoutMs: 10_000 },
     );
+  } finally {
+    await dispatcher.stop();
+  }
+});
+
+it('claims a whole window at a time while attempts are ready, so each dispatched mark covers many events', async () => {
+  const app = await appWithEndpoints('windows');
+  const ids: string[] = [];
+  for (let i = 0; i < 48; i++)
+    ids.push((await t.deps.events.publish(app.appId, 'stream.updated', { streamId: `str_w${i}`, changes: [] })).id);
+  // the number of events each write marks dispatched
+  const marks: number[] = [];
+  const store = spyOnOutbox('updateMany', (filter) => {
+    const id = filter.id as { $in?: string[] } | undefined;
+    if (id?.$in?.some((e) => ids.includes(e))) marks.push(id.$in.length);
+  });
+  const sender: Sender = {
+    send: (input) => new Promise((resolve) => setImmediate(resolve)).then(() => okSender(() => undefined).send(input)),
+    close: async () => undefined,
+  };
+  const config = { ...t.deps.config, WEBHOOK_CONCURRENCY: 4 };
+  const dispatcher = createDispatcher({ ...t.deps, config, store }, { sender });
+  await dispatcher.start();
+  try {
+    await waitFor(() => marks.reduce((a, b) => a + b, 0) >= ids.length, { what: 'every event marked dispatched' });
+    // a window (4) or more each; one per freed slot before
+    expect(Math.min(...marks)).toBeGreaterThanOrEqual(4);
   } finally {
     await dispatcher.stop();
   }
