@@ -4,7 +4,16 @@ import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
+/** How many opened values a box keeps; past it, it starts over. */
+const OPENED_KEPT = 10_000;
+
 export class SecretBox {
+  /**
+   * Opened values by their sealed text. A sealed text never changes (a new secret is sealed anew, with a new
+   * nonce), so each is opened once: API-key calls and chat handshakes check a secret on every request.
+   */
+  private readonly opened = new Map<string, string>();
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
   }
@@ -17,6 +26,16 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      plain = this.decrypt(sealed);
+      if (this.opened.size >= OPENED_KEPT) this.opened.clear();
+      this.opened.set(sealed, plain);
+    }
+    return plain;
+  }
+
+  private decrypt(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(':');
     if (version !== 'v1' || !iv || !tag || !body) throw new Error('unknown sealed secret format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
