@@ -2,7 +2,7 @@
 // Webhook delivery reads the outbox; realtime nodes read the bus. Same envelope for both.
 import { newId, type EventEnvelope, type EventPayloads, type AnyEventType } from '@beamline/protocol';
 import type { EventBus } from './bus';
-import { DuplicateKeyError, type DocumentStore } from './store';
+import { DuplicateKeyError, insertBatcher, type DocumentStore } from './store';
 
 export const EVENTS_TOPIC = 'events';
 /** Usage facts for metering that are no platform event (a realtime connection): `{type, appId, userId}`. */
@@ -49,6 +49,9 @@ const REALTIME_ONLY = new Set<AnyEventType>(['typing.start', 'typing.stop', 'pre
 
 export function createEventPublisher(deps: { store: DocumentStore; bus: EventBus; now?: () => Date }): EventPublisher {
   const outbox = deps.store.collection<StoredEvent>('events');
+  // Events published together are written together: under a burst (a busy chat) the outbox costs a few writes,
+  // not one per event, each of which the next would wait for.
+  const outboxWrites = insertBatcher(outbox);
   const envelope = <T extends keyof EventPayloads>(appId: string, type: T, data: EventPayloads[T], id?: string) =>
     ({
       id: id ?? newId('event'),
@@ -59,13 +62,9 @@ export function createEventPublisher(deps: { store: DocumentStore; bus: EventBus
     }) as EventEnvelope<T>;
   /** Writes the event to the outbox; false when an event with its (given) id is there already. */
   async function record(event: EventEnvelope, given: boolean): Promise<boolean> {
-    try {
-      await outbox.insert({ ...event, data: event.data as unknown });
-      return true;
-    } catch (err) {
-      if (given && err instanceof DuplicateKeyError) return false;
-      throw err;
-    }
+    if (await outboxWrites.insert({ ...event, data: event.data as unknown })) return true;
+    if (given) return false;
+    throw new DuplicateKeyError('events');
   }
   return {
     async publish(appId, type, data, options = {}) {

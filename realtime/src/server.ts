@@ -15,7 +15,7 @@ import {
 import { CLOSING_EVENT, REALTIME_LIMITS, type ClosingNotice, type EventEnvelope } from '@beamline/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { authenticateUser, type SocketUser } from './auth';
 import type { ChatServices } from './chat/context';
 import { restrictionsFor } from './chat/moderation';
@@ -53,6 +53,14 @@ export interface RealtimeNode {
   crash(): Promise<void>;
 }
 
+/** The engine settings of every realtime node (the fan-out bench gives its bare baseline the same). */
+export const SOCKET_OPTIONS = {
+  maxHttpBufferSize: REALTIME_LIMITS.maxPacketBytes,
+  serveClient: false,
+  pingInterval: 10_000,
+  pingTimeout: 10_000,
+} satisfies Partial<ServerOptions>;
+
 export const DEFAULT_FLOOD_LIMITS: FloodLimits = { requestsPerSecond: 30, disconnectAfter: 150 };
 
 export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNode> {
@@ -80,13 +88,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     connections.add(s);
     s.once('close', () => connections.delete(s));
   });
-  const io = new Server(http, {
-    maxHttpBufferSize: REALTIME_LIMITS.maxPacketBytes,
-    cors: { origin: deps.corsOrigins ?? true },
-    serveClient: false,
-    pingInterval: 10_000,
-    pingTimeout: 10_000,
-  });
+  const io = new Server(http, { ...SOCKET_OPTIONS, cors: { origin: deps.corsOrigins ?? true } });
   if (deps.redis)
     io.adapter(createAdapter(deps.redis.pub, deps.redis.sub, { key: 'beamline-io', requestsTimeout: 3000 }));
   const rt: RealtimeRuntime = {

@@ -98,7 +98,11 @@ class TenantView<T extends { id: string; appId: string }> implements TenantColle
   ) {}
 
   private scope(filter: Filter): Filter {
-    return { ...filter, appId: this.appId };
+    // The app first: the embedded store looks a document up through the last indexed field of the filter, so a
+    // filter by id reads the id index rather than every document of the app. The tenant's app always wins.
+    const scoped: Filter = { appId: this.appId, ...filter };
+    scoped.appId = this.appId;
+    return scoped;
   }
 
   insert(doc: Omit<T, 'appId'>): Promise<T> {

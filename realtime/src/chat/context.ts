@@ -1,6 +1,7 @@
 // The typed context every chat verb receives: the app, who acts, and the adapters.
 import type { DocumentStore, EventPublisher, Logger, RateLimit } from '@beamline/core';
 import type { UserRole } from '@beamline/protocol';
+import type { MessageWrites } from './message-writes';
 import type { ChatRepos } from './repos';
 
 export type ChatActor =
@@ -32,6 +33,8 @@ export interface ChatServices {
   log: Logger;
   now(): Date;
   repos(appId: string): ChatRepos;
+  /** The writes of new messages, grouped across sends. */
+  messageWrites: MessageWrites;
 }
 
 export interface ChatCtx {

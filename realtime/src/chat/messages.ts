@@ -57,9 +57,8 @@ async function publishNew(ctx: ChatCtx, doc: MessageDoc, store?: () => Promise<u
   // The ack does not wait for this mark: were it lost, a resend would publish the message again (the outbox
   // keeps one event per message), and clients keep one copy per message id.
   if (doc.clientId) {
-    ctx.chat
-      .repos(ctx.appId)
-      .messages.updateOne({ id: doc.id }, { set: { published: true } })
+    ctx.chat.messageWrites
+      .markPublished(ctx.appId, doc.id)
       .catch((err: unknown) => ctx.chat.log.warn({ err, messageId: doc.id }, 'could not mark a message published'));
   }
 }
@@ -123,7 +122,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
   try {
     // The message and its event are written together; the event goes out once both are stored.
     await publishNew(ctx, stored, async () => {
-      await repos.messages.insert(doc);
+      await ctx.chat.messageWrites.insert(stored);
       if (input.parentId && !doc.shadowed) {
         await repos.messages.updateOne({ id: input.parentId }, { inc: { replyCount: 1 } });
       }

@@ -2,6 +2,7 @@
 import { createRateLimit, type DocumentStore, type EventPublisher, type Logger } from '@beamline/core';
 import type { Redis } from 'ioredis';
 import { DEFAULT_CHAT_LIMITS, type ChatLimits, type ChatServices } from './context';
+import { messageWrites } from './message-writes';
 import { CHAT_INDEXES, chatRepos } from './repos';
 
 export async function createChatServices(deps: {
@@ -22,6 +23,7 @@ export async function createChatServices(deps: {
     log: deps.log,
     now: deps.now ?? (() => new Date()),
     repos: chatRepos(deps.store),
+    messageWrites: messageWrites(deps.store),
     counters: {
       messages: createRateLimit({
         name: 'chat-messages',

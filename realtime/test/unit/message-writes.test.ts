@@ -1,0 +1,58 @@
+// The grouped writes of sends over a real embedded store: a burst of messages and of marks costs a few writes.
+import { DuplicateKeyError, EmbeddedStore, type Collection } from '@beamline/core';
+import { tempDir } from '@beamline/core/testing';
+import { afterAll, expect, it } from 'vitest';
+import { messageWrites } from '../../src/chat/message-writes';
+import { CHAT_INDEXES, type MessageDoc } from '../../src/chat/repos';
+
+const dir = tempDir();
+const store = new EmbeddedStore({ dataDir: dir.path });
+afterAll(async () => {
+  await store.close();
+  dir.remove();
+});
+
+const message = (appId: string, i: number): MessageDoc => ({
+  id: `msg_${appId}_${i}`,
+  appId,
+  channelId: 'chn_1',
+  userId: `u${i}`,
+  text: `hello ${i}`,
+  createdAt: new Date(Date.now() + i).toISOString(),
+  published: false,
+});
+
+it('inserts a burst of messages in a few writes, refuses a taken id, and marks them published in few updates', async () => {
+  await store.ensureIndexes(CHAT_INDEXES);
+  const messages = store.collection<MessageDoc>('messages');
+  const writes: string[] = [];
+  const counted = new Proxy(store, {
+    get: (target, key) =>
+      key === 'collection'
+        ? (name: string) => {
+            const coll = target.collection<MessageDoc>(name);
+            return Object.assign(Object.create(coll) as Collection<MessageDoc>, {
+              insertMany: (docs: MessageDoc[]) => (writes.push(`insert ${docs.length}`), coll.insertMany(docs)),
+              updateMany: (...args: Parameters<typeof coll.updateMany>) => (
+                writes.push('update'),
+                coll.updateMany(...args)
+              ),
+            });
+          }
+        : Reflect.get(target, key),
+  });
+  const w = messageWrites(counted);
+  const docs = [...Array.from({ length: 60 }, (_, i) => message('app_a', i)), message('app_b', 0)];
+  await Promise.all(docs.map((d) => w.insert(d)));
+  expect(writes.length).toBeLessThanOrEqual(3);
+  await expect(w.insert(message('app_a', 3))).rejects.toBeInstanceOf(DuplicateKeyError);
+
+  writes.length = 0;
+  await Promise.all(docs.slice(0, 40).map((d) => w.markPublished(d.appId, d.id)));
+  await Promise.all(docs.slice(40).map((d) => w.markPublished(d.appId, d.id)));
+  expect(writes.filter((x) => x === 'update').length).toBeLessThanOrEqual(4);
+  expect(await messages.count({ published: true })).toBe(61);
+  // A mark names its app: the same id under another app marks nothing there.
+  await w.markPublished('app_b', 'msg_app_a_0');
+  expect(await messages.count({ appId: 'app_b', published: true })).toBe(1);
+});
