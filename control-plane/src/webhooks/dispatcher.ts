@@ -185,10 +185,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       // not sent again. Fresh events skip the look-up.
       const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
       const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
-      const written =
-        recheck.length === 0
-          ? new Set<string>()
-          : new Set((await coll.all.deliveries.find({ id: { $in: recheck } })).map((d) => d.id));
+      const written = await loggedAlready(recheck);
       const attempts = pairs
         .filter((p) => !written.has(p.id))
         .map((p) => queueFirstAttempt(p.event, p.endpoint, p.id, leaseEndsAt));
@@ -199,6 +196,19 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         .finally(() => batches.delete(tracked));
       batches.add(tracked);
     }
+  }
+
+  /**
+   * Which of these deliveries the log has already. A store that only this process writes answers each look-up
+   * from memory at once, where a query would wait behind the log's writes in flight and hold the claim (and the
+   * ready queue) back; a shared store takes one query.
+   */
+  async function loggedAlready(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const found = store.singleProcess
+      ? await Promise.all(ids.map((id) => coll.all.deliveries.findOne({ id })))
+      : await coll.all.deliveries.find({ id: { $in: ids } });
+    return new Set(found.flatMap((d) => (d ? [d.id] : [])));
   }
 
   async function claimRetries(): Promise<void> {
