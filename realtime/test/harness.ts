@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { createChatServices } from '../src/chat/services';
+import { localFirstBus } from '../src/local-first-bus';
 import { createRealtimeNode, type RealtimeNode } from '../src/server';
 import { signUserToken } from '../src/auth';
 import type { FloodLimits } from '../src/handlers';
@@ -74,7 +75,9 @@ export async function startCluster(opts: {
   const nodes: TestNode[] = [];
   for (let i = 0; i < opts.count; i++) {
     const bus: EventBus = opts.redisUrl ? new RedisBus(redis(), redis()) : shared;
-    const events = createEventPublisher({ store, bus });
+    // As in main.ts: in a cluster, a node delivers what it publishes to its own sockets at once.
+    const nodeBus = opts.redisUrl ? localFirstBus(bus) : bus;
+    const events = createEventPublisher({ store, bus: nodeBus });
     const chat = await createChatServices({
       store,
       events,
@@ -84,7 +87,7 @@ export async function startCluster(opts: {
     });
     const node = await createRealtimeNode({
       store,
-      bus,
+      bus: nodeBus,
       secretBox: box,
       chat,
       log,
