@@ -97,8 +97,8 @@ async function measure(mode: 'ours' | 'bare', sockets: Socket[], rate: number, c
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Both servers and both sets of clients are up together, and the measurements alternate (bare, ours, bare,
- * ours…) for ROUNDS rounds at each rate, so that each side sees the same moments of the shared machine; the
+ * Both servers and both sets of clients are up together, and the measurements alternate (bare, ours, ours,
+ * bare…) for ROUNDS rounds at each rate, so that each side sees the same moments of the shared machine; the
  * table gives the median of each figure over the rounds.
  */
 async function scenario(nodes: number, redisUrl?: string) {
@@ -111,7 +111,8 @@ async function scenario(nodes: number, redisUrl?: string) {
   }
   for (const rate of RATES) {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const side of sides) {
+      // Each side goes first in every other round, so that neither always follows the other's tail.
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
         const result = await measure(side.mode, side.sockets, rate, side.server.info.channelId);
         side.runs.set(rate, [...(side.runs.get(rate) ?? []), result]);
       }

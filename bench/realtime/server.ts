@@ -17,7 +17,8 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createChatServices } from '../../realtime/src/chat/services';
-import { createRealtimeNode } from '../../realtime/src/server';
+import { localFirstBus } from '../../realtime/src/local-first-bus';
+import { createRealtimeNode, SOCKET_OPTIONS } from '../../realtime/src/server';
 
 export interface BenchServerInfo {
   ports: number[];
@@ -46,7 +47,8 @@ async function bare(): Promise<BenchServerInfo> {
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {
     const http = createServer();
-    const io = new Server(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+    // Our nodes' engine settings (packet limit, ping interval and timeout): the two differ in their path only.
+    const io = new Server(http, SOCKET_OPTIONS);
     if (redisUrl) io.adapter(createAdapter(redis(), redis()));
     io.on('connection', (socket) => {
       socket.on('join', (room: string, ack: (r: unknown) => void) => {
@@ -114,7 +116,8 @@ async function ours(): Promise<BenchServerInfo> {
   const shared = new InProcessBus();
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {
-    const bus: EventBus = redisUrl ? new RedisBus(redis(), redis()) : shared;
+    // As in the node's main.ts: in a cluster, what a node publishes reaches its own sockets at once.
+    const bus: EventBus = redisUrl ? localFirstBus(new RedisBus(redis(), redis())) : shared;
     const chat = await createChatServices({
       store,
       events: createEventPublisher({ store, bus }),
