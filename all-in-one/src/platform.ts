@@ -52,7 +52,8 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
     secretBox,
     metrics: createMetrics('control-plane'),
   });
-  await controlPlane.listen(config.PORT, config.HOST);
+  // Its background workers (webhook deliveries, usage flushes, status probes) start once every service is up.
+  await controlPlane.listen(config.PORT, config.HOST, { workers: false });
   stops.push(() => controlPlane.close());
   const urls: PlatformUrls = {
     api: config.PUBLIC_BASE_URL,
@@ -95,6 +96,7 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
   stops.push(() => mediaEdge.close());
   urls.rtmp = config.RTMP_PUBLIC_URL;
   urls.hls = config.HLS_PUBLIC_URL;
+  await controlPlane.startWorkers();
 
   return {
     urls,

@@ -34,7 +34,13 @@ export interface ControlPlane {
   events: ControlPlaneDeps['events'];
   /** Sends webhooks while the service listens; null when WEBHOOK_DISPATCHER is off. */
   webhooks: WebhookDispatcher | null;
-  listen(port: number, host: string): Promise<{ port: number }>;
+  /**
+   * Starts serving, then the background workers (webhook dispatcher, usage flushes, status probes) unless
+   * `workers` is false: a process that starts more services after this one starts them once all are up.
+   */
+  listen(port: number, host: string, opts?: { workers?: boolean }): Promise<{ port: number }>;
+  /** Starts the background workers (once; listen does it by default). */
+  startWorkers(): Promise<void>;
   /** Answers /readyz with 503 from now on while still serving (the first step of a graceful stop). */
   drain(): void;
   /** Stops accepting, lets requests in flight and webhook attempts finish, then resolves. */
@@ -62,6 +68,13 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
   const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })]);
   let server: ServerType | undefined;
   let draining = false;
+  let workers: Promise<void> | undefined;
+  const startWorkers = () =>
+    (workers ??= (async () => {
+      await webhooks?.start();
+      await usageFor(deps).start();
+      status.start();
+    })());
   // Readiness goes false first, so a load balancer stops sending new work before the listener closes.
   const fetch = (req: Request, env: unknown) =>
     draining && new URL(req.url).pathname === '/readyz'
@@ -71,17 +84,16 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
     http,
     events: deps.events,
     webhooks,
-    listen: async (port, host) => {
+    listen: async (port, host, opts = {}) => {
       const bound = await new Promise<{ port: number }>((resolve, reject) => {
         server = serve({ fetch, port, hostname: host }, (info) => resolve({ port: info.port }));
         server.once('error', reject);
         server.on('clientError', answerClientError);
       });
-      await webhooks?.start();
-      await usageFor(deps).start();
-      status.start();
+      if (opts.workers !== false) await startWorkers();
       return bound;
     },
+    startWorkers,
     drain: () => {
       draining = true;
     },
