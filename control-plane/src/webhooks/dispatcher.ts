@@ -19,8 +19,6 @@ const START_MARGIN_MS = 1_000;
 const BACKLOG_WINDOWS = 32;
 /** Claimed first attempts kept ready beside those in flight, in windows of WEBHOOK_CONCURRENCY. */
 const READY_WINDOWS = 2;
-/** Opened signing secrets kept in memory, at most. */
-const OPENED_SECRETS_KEPT = 10_000;
 export interface WebhookDispatcher {
   start(): Promise<void>;
   /** Stops claiming work and waits for the attempts in flight to finish and be recorded. */
@@ -53,19 +51,6 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       now: () => clock.now(),
     });
-  // Signing secrets opened once per sealed value (an endpoint's secret changes only by rotation).
-  const opened = new Map<string, string>();
-  const secrets = {
-    open(sealed: string): string {
-      let plain = opened.get(sealed);
-      if (plain === undefined) {
-        if (opened.size >= OPENED_SECRETS_KEPT) opened.clear();
-        plain = secretBox.open(sealed);
-        opened.set(sealed, plain);
-      }
-      return plain;
-    },
-  };
   const leaseMs = config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
   const capacity = config.WEBHOOK_CONCURRENCY;
   // A claim's lease stays as short as one attempt needs, so that the work of a process that died is taken again
@@ -247,7 +232,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       url: endpoint.url,
       eventId: event.id,
       payload,
-      secrets: signingSecrets(secrets, endpoint, clock.now()),
+      secrets: signingSecrets(secretBox, endpoint, clock.now()),
     });
     sent();
     const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
@@ -277,7 +262,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       url: endpoint.url,
       eventId: delivery.eventId,
       payload: delivery.payload,
-      secrets: signingSecrets(secrets, endpoint, clock.now()),
+      secrets: signingSecrets(secretBox, endpoint, clock.now()),
     });
     sent();
     const verdict = judgeAttempt(result, delivery.roundAttempts + 1, config.WEBHOOK_RETRY_SCHEDULE);
