@@ -19,6 +19,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // What a poll waits for (a page showing a server's answer, a stream going live) can take seconds on a
+          // loaded 2-core machine; 1 s (the default) made browser tests fail there while the platform was fine.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
