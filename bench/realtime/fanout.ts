@@ -69,12 +69,13 @@ async function measure(mode: 'ours' | 'bare', sockets: Socket[], rate: number, c
     }, 2);
   });
   const expected = total * sockets.length;
-  // Wait for the tail: until everything arrived, or nothing arrived for 3 s (at most 60 s), so the next
-  // rate starts on idle sockets and a backlog shows up as latency rather than as loss.
+  // Wait for the tail: until everything arrived, or nothing arrived for 10 s (at most 60 s), so the next
+  // rate starts on idle sockets and a backlog shows up as latency rather than as loss (3 s of quiet was not
+  // always the end of a saturated server's backlog).
   const giveUp = performance.now() + 60_000;
   let seen = deliveries;
   let quietSince = performance.now();
-  while (deliveries < expected && performance.now() < giveUp && performance.now() - quietSince < 3000) {
+  while (deliveries < expected && performance.now() < giveUp && performance.now() - quietSince < 10_000) {
     await new Promise((r) => setTimeout(r, 100));
     if (deliveries !== seen) {
       seen = deliveries;
