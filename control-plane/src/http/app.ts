@@ -21,6 +21,7 @@ import { errorBody, handleError } from './errors';
 import { routeOf } from '../ops/metrics';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const tooLarge = () => new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
 
 /** A feature that adds routes (and tenant collections to wipe on app deletion) to the control plane. */
 export interface RouteModule {
@@ -111,7 +112,7 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+      throw tooLarge();
     },
   });
   const usage = usageFor(deps);
@@ -126,7 +127,7 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     const declared = Number(c.req.header('content-length') ?? 0);
     if (declared > MAX_BODY_BYTES) {
       await discardBody(c.req.raw.body, 16 * MAX_BODY_BYTES);
-      throw new DomainError('invalid', 'payload_too_large', 'The request body is larger than 1 MB.');
+      throw tooLarge();
     }
     const ipWait = await perIp.consume(c.get('ip'));
     if (ipWait) throw new RateLimited(ipWait, 'Too many requests from this address.');

@@ -145,7 +145,5 @@ export function ctxOf(c: Context<HttpEnv>): Ctx {
 export function appCtxOf(c: Context<HttpEnv>): AppCtx {
   const app = c.get('app');
   if (!app) throw new Error('appCtxOf used on a route without requireApp');
-  const ctx = ctxOf(c) as AppCtx;
-  ctx.appId = app.id;
-  return ctx;
+  return Object.assign(ctxOf(c), { appId: app.id });
 }

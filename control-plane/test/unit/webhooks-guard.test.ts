@@ -63,10 +63,24 @@ describe('checkDestination', () => {
   });
 });
 
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** Runs `test` against a receiver on loopback (answering as `plan` says), closed afterwards. */
+async function withReceiver(
+  test: (receiver: Receiver) => Promise<void>,
+  plan?: Parameters<typeof startReceiver>[0],
+): Promise<void> {
+  const receiver = await startReceiver(plan);
+  try {
+    await test(receiver);
+  } finally {
+    await receiver.close();
+  }
+}
+
 describe('the guard at delivery time', () => {
   it('refuses, without sending, when the name now resolves to loopback', async () => {
-    const receiver = await startReceiver();
-    try {
+    await withReceiver(async (receiver) => {
       const sender = createSender({
         policy: policy({ resolve: async () => ['127.0.0.1'] }),
         timeoutMs: 2000,
@@ -77,14 +91,11 @@ describe('the guard at delivery time', () => {
       expect(result).toMatchObject({ refused: true, status: null });
       expect(result.error).toMatch(/127\.0\.0\.1/);
       expect(receiver.received).toHaveLength(0);
-    } finally {
-      await receiver.close();
-    }
+    });
   });
 
   it('refuses when DNS changes between the check and the connection', async () => {
-    const receiver = await startReceiver();
-    try {
+    await withReceiver(async (receiver) => {
       let calls = 0;
       // Public for the check, loopback for the socket's own look-up: the connection must not be made.
       const resolve = async () => (calls++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']);
@@ -96,16 +107,13 @@ describe('the guard at delivery time', () => {
       expect(result).toMatchObject({ refused: true, status: null });
       expect(receiver.received).toHaveLength(0);
       expect(judgeAttempt(result, 1, [1000]).outcome).toBe('failed');
-    } finally {
-      await receiver.close();
-    }
+    });
   });
 });
 
 describe('the sender', () => {
   it('reuses a check for a few seconds, then asks DNS again and refuses an address that turned private', async () => {
-    const receiver = await startReceiver();
-    try {
+    await withReceiver(async (receiver) => {
       let answer = ['127.0.0.1'];
       let calls = 0;
       let now = Date.parse('2026-01-01T00:00:00Z');
@@ -133,28 +141,24 @@ describe('the sender', () => {
       expect(refused).toMatchObject({ refused: true, status: null });
       expect(refused.error).toMatch(/10\.0\.0\.1/);
       expect(receiver.received).toHaveLength(2);
-    } finally {
-      await receiver.close();
-    }
+    });
   });
 
   it('ends an attempt at its deadline, not before, and keeps only the first bytes of an answer', async () => {
-    const receiver = await startReceiver((i) =>
-      i === 0 ? { status: 200, delayMs: 1500 } : { status: 500, body: 'x'.repeat(5000) },
+    await withReceiver(
+      async (receiver) => {
+        const sender = createSender({ policy: policy({ allowedHosts: ['127.0.0.1'] }), timeoutMs: 300 });
+        const send = () => sender.send({ url: receiver.url, eventId: 'evt_1', payload: '{}', secrets: ['s'] });
+        const slow = await send();
+        expect(slow).toMatchObject({ status: null, error: 'timed out after 300 ms', refused: false });
+        expect(slow.latencyMs).toBeGreaterThanOrEqual(295);
+        expect(slow.latencyMs).toBeLessThan(1000);
+        const long = await send();
+        await sender.close();
+        expect(long).toMatchObject({ status: 500, responseExcerpt: 'x'.repeat(RESPONSE_EXCERPT_BYTES) });
+      },
+      (i) => (i === 0 ? { status: 200, delayMs: 1500 } : { status: 500, body: 'x'.repeat(5000) }),
     );
-    try {
-      const sender = createSender({ policy: policy({ allowedHosts: ['127.0.0.1'] }), timeoutMs: 300 });
-      const send = () => sender.send({ url: receiver.url, eventId: 'evt_1', payload: '{}', secrets: ['s'] });
-      const slow = await send();
-      expect(slow).toMatchObject({ status: null, error: 'timed out after 300 ms', refused: false });
-      expect(slow.latencyMs).toBeGreaterThanOrEqual(295);
-      expect(slow.latencyMs).toBeLessThan(1000);
-      const long = await send();
-      await sender.close();
-      expect(long).toMatchObject({ status: 500, responseExcerpt: 'x'.repeat(RESPONSE_EXCERPT_BYTES) });
-    } finally {
-      await receiver.close();
-    }
   });
 });
 
