@@ -1,6 +1,8 @@
 // Requests per second and p99 of an authenticated GET (bearer) and a Basic-auth call, beside a bare
 // Hono hello-world measured in the same run on the same machine. Each server runs in its own process;
-// wrk (apt-get install wrk) drives it.
+// wrk (apt-get install wrk) drives it. Calibration legs: the same bare hello-world made to spend 50 and
+// 100 µs of CPU per request, and our cheapest route (/healthz: no credentials, no store), show where the
+// rate of a server doing that much work per request lands against the baseline on this machine.
 //   npx tsx bench/control-plane/api.ts [seconds=10] [connections=50]
 //   PROF=<dir> writes a CPU profile of the platform process (stopped with SIGTERM so that it is written).
 import { spawn } from 'node:child_process';
@@ -64,17 +66,26 @@ async function load(
   return { rps, p99, cpuUs };
 }
 
+/** Starts the bare Hono server spending `workUs` of CPU per request and measures it. */
+async function bareLeg(title: string, workUs: number): Promise<Awaited<ReturnType<typeof load>>> {
+  const port = await freePort();
+  const args = ['--import', 'tsx', 'bench/control-plane/bare-hono.ts', String(port), String(workUs)];
+  const bare = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let out = '';
+    bare.stdout!.on('data', (d: Buffer) => (out += d));
+    await waitFor(() => out.includes('ready'), { what: 'bare hono', timeoutMs: 20_000 });
+    return await load(title, bare.pid!, `http://127.0.0.1:${port}/`);
+  } finally {
+    bare.kill('SIGKILL');
+  }
+}
+
 async function main() {
   console.log('control-plane API bench');
-  const barePort = await freePort();
-  const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/control-plane/bare-hono.ts', String(barePort)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let bareOut = '';
-  bare.stdout!.on('data', (d: Buffer) => (bareOut += d));
-  await waitFor(() => bareOut.includes('ready'), { what: 'bare hono', timeoutMs: 20_000 });
-  const baseline = await load('bare Hono hello-world', bare.pid!, `http://127.0.0.1:${barePort}/`);
-  bare.kill('SIGKILL');
+  const baseline = await bareLeg('bare Hono hello-world', 0);
+  const work50 = await bareLeg('bare Hono + 50 µs of CPU per request (calibration)', 50);
+  const work100 = await bareLeg('bare Hono + 100 µs of CPU per request (calibration)', 100);
 
   const env = await testEnv({
     LOG_LEVEL: 'warn',
@@ -90,6 +101,11 @@ async function main() {
     const dev = await api.register();
     const app = await api.createApp(dev.token, 'bench');
     const url = `${platform.api}/v1/apps/${app.appId}`;
+    const healthz = await load(
+      'GET /healthz (no credentials, no store)',
+      platform.proc.pid!,
+      `${platform.api}/healthz`,
+    );
     const bearer = await load('authenticated GET /v1/apps/{appId} (bearer)', platform.proc.pid!, url, {
       authorization: `Bearer ${dev.token}`,
     });
@@ -102,6 +118,9 @@ async function main() {
     console.log('\n| call | req/s | p99 ms | server CPU µs/request | vs bare Hono (req/s) |');
     console.log('|---|---|---|---|---|');
     row('bare Hono hello-world (baseline)', baseline, '100%');
+    row('bare Hono + 50 µs CPU/request (calibration)', work50, ratio(work50.rps));
+    row('bare Hono + 100 µs CPU/request (calibration)', work100, ratio(work100.rps));
+    row('our GET /healthz (id, headers, metrics, log)', healthz, ratio(healthz.rps));
     row('authenticated GET (bearer)', bearer, ratio(bearer.rps));
     row('Basic-auth GET (API key)', basic, ratio(basic.rps));
     console.log(
