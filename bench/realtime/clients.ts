@@ -1,5 +1,6 @@
 // The client side of the realtime benches: many Socket.IO clients in this process, a server child process.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { signUserToken } from '../../realtime/src/auth';
@@ -14,10 +15,14 @@ export interface BenchServer {
 
 export async function startServer(mode: 'ours' | 'bare', nodes: number, redisUrl?: string): Promise<BenchServer> {
   const file = fileURLToPath(new URL('./server.ts', import.meta.url));
+  // GC_TRACE=<dir>: each bench server's --trace-gc lines, in <dir>/<mode>-<nodes>.log
+  const gcLog = process.env.GC_TRACE;
+  if (gcLog) mkdirSync(gcLog, { recursive: true });
   const proc = spawn(
     process.execPath,
     [
       '--expose-gc',
+      ...(gcLog ? ['--trace-gc'] : []),
       // PROF=<dir>: CPU profiles of the bench servers, written when they stop
       ...(process.env.PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF}/${mode}`] : []),
       '--import',
@@ -27,7 +32,9 @@ export async function startServer(mode: 'ours' | 'bare', nodes: number, redisUrl
       String(nodes),
       ...(redisUrl ? [redisUrl] : []),
     ],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    {
+      stdio: ['ignore', gcLog ? openSync(`${gcLog}/${mode}-${nodes}.log`, 'w') : 'inherit', 'inherit', 'ipc'],
+    },
   );
   const info = await new Promise<BenchServerInfo>((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -50,7 +57,7 @@ export async function startServer(mode: 'ours' | 'bare', nodes: number, redisUrl
       new Promise((resolve) => {
         if (proc.exitCode !== null) return resolve();
         proc.once('exit', () => resolve());
-        proc.kill(process.env.PROF ? 'SIGTERM' : 'SIGKILL');
+        proc.kill(process.env.PROF || process.env.ALLOC_PROF ? 'SIGTERM' : 'SIGKILL');
       }),
   };
 }

@@ -8,7 +8,8 @@ import { fmt, openClients, percentile, startServer } from './clients';
 
 const CLIENTS = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 8);
-const RATES = [50, 100];
+// RATES=50 (comma-separated) measures only those rates, for profiles of one load.
+const RATES = (process.env.RATES ?? '50,100').split(',').map(Number);
 const SENDERS = 100;
 const TOPOLOGY = process.argv[4] ?? 'both'; // one | two | both
 const ROUNDS = Number(process.argv[5] ?? 3);

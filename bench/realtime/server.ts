@@ -1,7 +1,9 @@
 // The server side of the realtime benches, run as a child process: our realtime node(s) or a bare
 // Socket.IO room broadcast, one or two nodes (through Redis). Talks to the parent over IPC.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import {
   createEventPublisher,
   createLogger,
@@ -83,6 +85,21 @@ async function bare(): Promise<BenchServerInfo> {
   return { ports };
 }
 
+async function sampleAllocations(dir: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32_768,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${mode}-${nodes}.heapprofile`, JSON.stringify(profile));
+  };
+}
+
 async function ours(): Promise<BenchServerInfo> {
   const dir = tempDir('beamline-bench-');
   const store = new EmbeddedStore({ dataDir: dir.path });
@@ -139,8 +156,10 @@ async function ours(): Promise<BenchServerInfo> {
   return { ports, key, secret, channelId };
 }
 
+// ALLOC_PROF=<dir>: a sampling profile of everything the server allocates, garbage included, written on SIGTERM.
+const allocations = process.env.ALLOC_PROF ? await sampleAllocations(process.env.ALLOC_PROF) : null;
 // A normal exit on SIGTERM, so that --cpu-prof (PROF=<dir>) writes its profile.
-process.on('SIGTERM', () => process.exit(0));
+process.on('SIGTERM', () => void (allocations ? allocations().finally(() => process.exit(0)) : process.exit(0)));
 const info = mode === 'ours' ? await ours() : await bare();
 process.send!({ type: 'ready', info });
 process.on('message', (msg: { type: string }) => {

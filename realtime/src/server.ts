@@ -179,6 +179,8 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     await unsubscribe();
     await unsubscribePrivacy();
     if (graceful) {
+      // The published marks gathered so far, so that a resend after the restart does not publish again.
+      await deps.chat.messageWrites.flush().catch((err: unknown) => deps.log.warn({ err }, 'could not write marks'));
       const notice: ClosingNotice = { code: 'server_shutdown', message: 'The server is restarting; reconnect.' };
       io.local.emit(CLOSING_EVENT, notice);
     } else {

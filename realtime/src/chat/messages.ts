@@ -80,7 +80,10 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     getBlocklist(ctx),
   ]);
   if (existing) {
-    if (!existing.published) await publishNew(ctx, existing);
+    // Marks are written a moment after the publish; one still waiting here means the message went out.
+    if (!existing.published && !ctx.chat.messageWrites.markPending(ctx.appId, existing.id)) {
+      await publishNew(ctx, existing);
+    }
     return publicMessage(existing);
   }
   const moderator = isChannelModerator(ctx.actor, channel);

@@ -41,18 +41,34 @@ it('inserts a burst of messages in a few writes, refuses a taken id, and marks t
           }
         : Reflect.get(target, key),
   });
-  const w = messageWrites(counted);
+  const w = messageWrites(counted, { markDelayMs: 50 });
   const docs = [...Array.from({ length: 60 }, (_, i) => message('app_a', i)), message('app_b', 0)];
   await Promise.all(docs.map((d) => w.insert(d)));
   expect(writes.length).toBeLessThanOrEqual(3);
   await expect(w.insert(message('app_a', 3))).rejects.toBeInstanceOf(DuplicateKeyError);
 
   writes.length = 0;
-  await Promise.all(docs.slice(0, 40).map((d) => w.markPublished(d.appId, d.id)));
+  const first = Promise.all(docs.slice(0, 40).map((d) => w.markPublished(d.appId, d.id)));
+  // The marks of a moment are gathered: none is written yet, and each is known to be on its way.
+  expect(writes).toEqual([]);
+  expect(w.markPending('app_a', 'msg_app_a_0')).toBe(true);
+  expect(w.markPending('app_b', 'msg_app_a_0')).toBe(false);
+  await first;
+  expect(w.markPending('app_a', 'msg_app_a_0')).toBe(false);
   await Promise.all(docs.slice(40).map((d) => w.markPublished(d.appId, d.id)));
   expect(writes.filter((x) => x === 'update').length).toBeLessThanOrEqual(4);
   expect(await messages.count({ published: true })).toBe(61);
   // A mark names its app: the same id under another app marks nothing there.
   await w.markPublished('app_b', 'msg_app_a_0');
   expect(await messages.count({ appId: 'app_b', published: true })).toBe(1);
+});
+
+it('writes the marks waiting when flushed, without waiting for their moment', async () => {
+  const w = messageWrites(store, { markDelayMs: 60_000 });
+  const doc = message('app_c', 0);
+  await w.insert(doc);
+  void w.markPublished(doc.appId, doc.id);
+  await w.flush();
+  expect(w.markPending(doc.appId, doc.id)).toBe(false);
+  expect(await store.collection<MessageDoc>('messages').findOne({ id: doc.id })).toMatchObject({ published: true });
 });
