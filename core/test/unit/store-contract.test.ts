@@ -206,3 +206,43 @@ describe('document store contract: mongodb', () => {
     expect(legs.map((l) => l.name)).toContain('mongodb');
   });
 });
+
+describe('embedded store datafiles', () => {
+  it('keeps every acknowledged write for a process that never closed the store, Dates as Dates', async () => {
+    const dir = tempDir();
+    type Row = { id: string; n: number; at?: Date; tags?: string[]; note?: string };
+    // a line break JSON leaves raw inside a string must not split the document's line
+    const note = 'line\nbreak "quoted" \u2028 \u2029 \u0085 end';
+    try {
+      // Never closed, as after kill -9: the next store reads the appended lines, not a compacted file.
+      const first = new EmbeddedStore({ dataDir: dir.path });
+      const docs = first.collection<Row>('appended');
+      const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+      await docs.insert({ id: 'a', n: 1, at, tags: ['x', 'y'] });
+      await docs.insertMany([
+        { id: 'b', n: 2, note: 'gone' },
+        { id: 'c', n: 3, note },
+      ]);
+      await docs.updateOne({ id: 'b' }, { set: { n: 20 }, unset: ['note'] });
+      await docs.updateMany({ n: { $gte: 3 } }, { inc: { n: 1 } });
+      await docs.deleteOne({ id: 'a' });
+      await docs.insert({ id: 'd', n: 5, at });
+      const expected = [
+        { id: 'b', n: 21 },
+        { id: 'c', n: 4, note },
+        { id: 'd', n: 5, at },
+      ];
+
+      // Loading rewrites the datafile (NeDB compacts it), so a third store reads what the second wrote.
+      for (let i = 0; i < 2; i++) {
+        const again = new EmbeddedStore({ dataDir: dir.path });
+        const all = await again.collection<Row>('appended').find({}, { sort: { id: 1 } });
+        expect(all).toEqual(expected);
+        expect(all[2]!.at).toBeInstanceOf(Date);
+        await again.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
