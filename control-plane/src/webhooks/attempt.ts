@@ -17,57 +17,79 @@ export function judgeAttempt(result: SendResult, roundAttempts: number, schedule
   return wait === null ? { outcome: 'failed', retryInMs: null } : { outcome: 'retry', retryInMs: wait };
 }
 
-/** The fields of a delivery after an attempt: its log grows by one entry and its status follows the verdict. */
+/** One entry of a delivery's attempt log. */
+function attemptEntry(attempt: number, result: SendResult, outcome: AttemptLog['outcome'], at: string): AttemptLog {
+  return {
+    attempt,
+    at,
+    status: result.status,
+    latencyMs: result.latencyMs,
+    responseExcerpt: result.responseExcerpt,
+    error: result.error,
+    outcome,
+  };
+}
+
+const statusAfter = (verdict: AttemptVerdict): DeliveryDoc['status'] =>
+  verdict.outcome === 'retry' ? 'pending' : verdict.outcome;
+
+/** When the next attempt is due: now, unless the verdict waits. */
+const dueAfter = (verdict: AttemptVerdict, at: Date, atIso: string) =>
+  verdict.retryInMs ? new Date(at.getTime() + verdict.retryInMs).toISOString() : atIso;
+
+/**
+ * The fields of a delivery after an attempt: its log grows by one entry and its status follows the verdict.
+ * Built as one object literal with one timestamp string: this runs once per attempt, and spreads and repeated
+ * `toISOString` calls were a measurable share of a first attempt's own cost.
+ */
 export function applyAttempt(
   delivery: DeliveryDoc,
   result: SendResult,
   verdict: AttemptVerdict,
   at: Date,
 ): Partial<DeliveryDoc> {
-  const entry: AttemptLog = {
-    attempt: delivery.attemptCount + 1,
-    at: at.toISOString(),
-    status: result.status,
-    latencyMs: result.latencyMs,
-    responseExcerpt: result.responseExcerpt,
-    error: result.error,
-    outcome: verdict.outcome,
-  };
-  const done = verdict.outcome !== 'retry';
-  return {
-    status: verdict.outcome === 'retry' ? 'pending' : verdict.outcome,
+  const atIso = at.toISOString();
+  const attempts = delivery.attempts.concat(attemptEntry(delivery.attemptCount + 1, result, verdict.outcome, atIso));
+  const fields: Partial<DeliveryDoc> = {
+    status: statusAfter(verdict),
     roundAttempts: delivery.roundAttempts + 1,
     attemptCount: delivery.attemptCount + 1,
-    attempts: [...delivery.attempts, entry].slice(-MAX_LOGGED_ATTEMPTS),
-    availableAt: new Date(at.getTime() + (verdict.retryInMs ?? 0)).toISOString(),
+    attempts: attempts.length > MAX_LOGGED_ATTEMPTS ? attempts.slice(-MAX_LOGGED_ATTEMPTS) : attempts,
+    availableAt: dueAfter(verdict, at, atIso),
     lastStatus: result.status,
     lastError: result.error,
-    updatedAt: at.toISOString(),
-    ...(done ? { completedAt: at.toISOString() } : {}),
+    updatedAt: atIso,
   };
+  if (verdict.outcome !== 'retry') fields.completedAt = atIso;
+  return fields;
 }
 
-/** A delivery of one event to one endpoint, before its first attempt. */
-export function newDelivery(
-  event: { id: string; appId: string; type: string },
-  webhookId: string,
-  id: string,
-  payload: string,
-  now: string,
+/** A delivery of one event to one endpoint as its first attempt leaves it (the log holds that attempt). */
+export function deliveryAfterFirstAttempt(
+  first: { event: { id: string; appId: string; type: string }; webhookId: string; id: string; payload: string },
+  createdAt: string,
+  result: SendResult,
+  verdict: AttemptVerdict,
+  at: Date,
 ): DeliveryDoc {
-  return {
-    id,
-    appId: event.appId,
-    webhookId,
-    eventId: event.id,
-    eventType: event.type,
-    payload,
-    status: 'pending',
-    roundAttempts: 0,
-    attemptCount: 0,
-    attempts: [],
-    availableAt: now,
-    createdAt: now,
-    updatedAt: now,
+  const atIso = at.toISOString();
+  const doc: DeliveryDoc = {
+    id: first.id,
+    appId: first.event.appId,
+    webhookId: first.webhookId,
+    eventId: first.event.id,
+    eventType: first.event.type,
+    payload: first.payload,
+    status: statusAfter(verdict),
+    roundAttempts: 1,
+    attemptCount: 1,
+    attempts: [attemptEntry(1, result, verdict.outcome, atIso)],
+    availableAt: dueAfter(verdict, at, atIso),
+    lastStatus: result.status,
+    lastError: result.error,
+    createdAt,
+    updatedAt: atIso,
   };
+  if (verdict.outcome !== 'retry') doc.completedAt = atIso;
+  return doc;
 }

@@ -14,7 +14,7 @@ export class AttemptTimedOut extends Error {
 }
 
 /** An abort signal as undici takes it (an EventEmitter with `aborted` and `reason`), shared by many requests. */
-class SharedSignal extends EventEmitter {
+export class SharedSignal extends EventEmitter {
   aborted = false;
   reason: Error | undefined;
   abort(reason: Error) {

@@ -4,7 +4,7 @@ import { newId, type EventEnvelope } from '@beamline/protocol';
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { paginate } from '../http/pagination';
-import { applyAttempt, judgeAttempt, newDelivery } from './attempt';
+import { deliveryAfterFirstAttempt, judgeAttempt } from './attempt';
 import { findWebhook, signingSecrets } from './endpoints';
 import { createSender } from './sender';
 import type { DestinationPolicy } from './destination';
@@ -123,8 +123,8 @@ export async function sendTestEvent(
   }
   // A test is sent once: with an empty schedule the verdict is succeeded or failed, never retry.
   const verdict = judgeAttempt(result, 1, []);
-  const base = { ...newDelivery(event, webhookId, newId('delivery'), payload, now.toISOString()), test: true };
-  const doc = { ...base, ...applyAttempt(base, result, verdict, ctx.clock.now()) };
+  const first = { event, webhookId, id: newId('delivery'), payload };
+  const doc = { ...deliveryAfterFirstAttempt(first, now.toISOString(), result, verdict, ctx.clock.now()), test: true };
   await webhookCollections(ctx.store).forApp(ctx.appId).deliveries.insert(doc);
   return {
     ok: verdict.outcome === 'succeeded',

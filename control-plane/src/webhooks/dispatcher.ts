@@ -2,13 +2,13 @@
 // sends them, and records each result before the work is released. A process killed at any point leaves
 // its claims to expire and be taken again, so each event reaches each endpoint at least once.
 import { createHash, randomUUID } from 'node:crypto';
-import { EVENTS_TOPIC, insertBatcher, type StoredEvent } from '@beamline/core';
+import { EVENTS_TOPIC, insertBatcher } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
-import { applyAttempt, judgeAttempt, newDelivery, type AttemptVerdict } from './attempt';
+import { applyAttempt, deliveryAfterFirstAttempt, judgeAttempt, type AttemptVerdict } from './attempt';
 import { signingSecrets, subscribes } from './endpoints';
-import { memoryClaims, storeClaims, type OutboxEvent } from './outbox-claims';
-import { createSender, type Sender } from './sender';
+import { memoryClaims, storeClaims, type OutboxEvent, type Taken } from './outbox-claims';
+import { createSender, type Sender, type SendResult } from './sender';
 import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from './store';
 
 /** A claim outlives the attempt's deadline by this much before another process may take the work. */
@@ -19,6 +19,24 @@ const START_MARGIN_MS = 1_000;
 const BACKLOG_WINDOWS = 32;
 /** Claimed first attempts kept ready beside those in flight, in windows of WEBHOOK_CONCURRENCY. */
 const READY_WINDOWS = 2;
+/** First attempts claimed together: the claim is finished once each of them is recorded or given up. */
+interface ClaimRound {
+  taken: Taken;
+  /** Attempts not ended yet. */
+  waiting: number;
+  /** Whether every attempt ended recorded (else the events are let go, to be claimed again). */
+  complete: boolean;
+  finished: () => void;
+}
+
+/** A claimed first attempt of one event to one endpoint. */
+interface ReadyAttempt {
+  event: OutboxEvent;
+  endpoint: WebhookEndpointDoc;
+  id: string;
+  round: ClaimRound;
+}
+
 export interface WebhookDispatcher {
   start(): Promise<void>;
   /** Stops claiming work and waits for the attempts in flight to finish and be recorded. */
@@ -59,10 +77,11 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   const leaseLeftToStart = config.WEBHOOK_TIMEOUT_MS + START_MARGIN_MS;
   /** Requests in flight (at most WEBHOOK_CONCURRENCY); a slot is free again once the answer is in. */
   const inFlight = new Set<object>();
-  /** Attempts not finished yet, their results possibly still being recorded. */
+  /** Retries not finished yet, their results possibly still being recorded. */
   const unrecorded = new Set<Promise<unknown>>();
   /** First attempts claimed and waiting for a free slot, so that sending never waits for a claim. */
-  const ready: { start: () => void }[] = [];
+  const ready: ReadyAttempt[] = [];
+  /** Claims whose events are not marked dispatched (or released) yet. */
   const batches = new Set<Promise<unknown>>();
   let stopping = false;
   let running: Promise<void> | null = null;
@@ -86,22 +105,59 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
 
   /** Starts ready first attempts while there are free slots; runs on stop too, so claimed work drains. */
   function pump() {
-    while (inFlight.size < capacity && ready.length > 0) ready.shift()!.start();
+    while (inFlight.size < capacity && ready.length > 0) startFirstAttempt(ready.shift()!);
+  }
+
+  /** Gives a request slot back (once per attempt) and refills: the next ready attempt, and claims beside it. */
+  function release(slot: object) {
+    if (!inFlight.delete(slot)) return;
+    pump();
+    // Claims run beside the attempts; a pass already running picks the request up when it ends.
+    if (room() > 0) schedule(0);
+  }
+
+  function attemptEnded(round: ClaimRound, recorded: boolean) {
+    if (!recorded) round.complete = false;
+    if (--round.waiting === 0) round.finished();
   }
 
   /**
-   * Queues a claimed first attempt; resolves true once its result is recorded, false when it was not (it failed
-   * to record, or its claim's lease, ending at `leaseEndsAt`, ran too low before a slot came free).
+   * Sends a claimed first attempt and writes its delivery with the result. The hot path of a backlog, so it is
+   * a plain chain of callbacks: no promise of its own per attempt beyond the send and the log write.
    */
-  function queueFirstAttempt(event: OutboxEvent, endpoint: WebhookEndpointDoc, id: string, leaseEndsAt: number) {
-    return new Promise<boolean>((resolve) => {
-      ready.push({
-        start: () => {
-          if (leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return resolve(false);
-          void startAttempt((sent) => firstAttempt(event, endpoint, id, sent), { deliveryId: id }).then(resolve);
+  function startFirstAttempt(attempt: ReadyAttempt) {
+    const { event, endpoint, id, round } = attempt;
+    // A ready attempt whose lease would run out before its deadline is left to be claimed again.
+    if (round.taken.leaseEndsAt - clock.now().getTime() < leaseLeftToStart) return attemptEnded(round, false);
+    inFlight.add(attempt);
+    const { id: eventId, type, appId, createdAt, data } = event;
+    const payload = JSON.stringify({ id: eventId, type, appId, createdAt, data });
+    const startedAt = clock.now();
+    let sending: Promise<SendResult>;
+    try {
+      const secrets = signingSecrets(secretBox, endpoint, startedAt);
+      sending = sender.send({ url: endpoint.url, eventId, payload, secrets });
+    } catch (err) {
+      sending = Promise.reject(err);
+    }
+    sending
+      .then((result) => {
+        release(attempt);
+        const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
+        const at = clock.now();
+        const first = { event, webhookId: endpoint.id, id, payload };
+        const doc = deliveryAfterFirstAttempt(first, startedAt.toISOString(), result, verdict, at);
+        // Not written: the process that held the claim before us wrote it.
+        return deliveryLog.insert(doc).then((written) => (written ? afterVerdict(endpoint, verdict, at) : undefined));
+      })
+      .then(
+        () => attemptEnded(round, true),
+        (err: unknown) => {
+          log.error({ err, deliveryId: id }, 'webhook attempt could not be recorded; it will be tried again');
+          release(attempt);
+          attemptEnded(round, false);
         },
-      });
-    });
+      );
   }
 
   /**
@@ -112,12 +168,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   function startAttempt(work: (sent: () => void) => Promise<void>, context: Record<string, string>) {
     const slot = {};
     inFlight.add(slot);
-    const sent = () => {
-      if (!inFlight.delete(slot)) return;
-      pump();
-      // Claims run beside the attempts; a pass already running picks the request up when it ends.
-      if (room() > 0) schedule(0);
-    };
+    const sent = () => release(slot);
     const done = work(sent).then(
       () => true,
       (err: unknown) => {
@@ -158,25 +209,31 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
       const taken = await claims.take(candidates, now);
       if (!taken) continue;
-      const { events, leaseEndsAt } = taken;
+      const { events } = taken;
       const appIds = [...new Set(events.map((e) => e.appId))];
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
-      const pairs = events.flatMap((event) =>
+      let finished!: () => void;
+      const roundDone = new Promise<void>((resolve) => (finished = resolve));
+      const round: ClaimRound = { taken, waiting: 0, complete: true, finished };
+      const pairs: ReadyAttempt[] = events.flatMap((event) =>
         endpoints
           .filter((w) => w.appId === event.appId && subscribes(w, event.type))
-          .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id) })),
+          .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id), round })),
       );
       // An event an earlier claim did not finish may have deliveries written already: those endpoints are
       // not sent again. Fresh events skip the look-up.
       const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
       const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
       const written = await loggedAlready(recheck);
-      const attempts = pairs
-        .filter((p) => !written.has(p.id))
-        .map((p) => queueFirstAttempt(p.event, p.endpoint, p.id, leaseEndsAt));
+      for (const p of pairs) {
+        if (written.has(p.id)) continue;
+        ready.push(p);
+        round.waiting++;
+      }
+      if (round.waiting === 0) finished();
       pump();
-      const batch = Promise.all(attempts).then((recorded) => claims.finish(taken, recorded.every(Boolean)));
-      const tracked = batch
+      const tracked = roundDone
+        .then(() => claims.finish(taken, round.complete))
         .catch((err: unknown) => log.error({ err }, 'could not mark events dispatched; they will be claimed again'))
         .finally(() => batches.delete(tracked));
       batches.add(tracked);
@@ -219,29 +276,6 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     }
   }
 
-  async function firstAttempt(event: StoredEvent, endpoint: WebhookEndpointDoc, id: string, sent: () => void) {
-    const payload = JSON.stringify({
-      id: event.id,
-      type: event.type,
-      appId: event.appId,
-      createdAt: event.createdAt,
-      data: event.data,
-    });
-    const base = newDelivery(event, endpoint.id, id, payload, clock.now().toISOString());
-    const result = await sender.send({
-      url: endpoint.url,
-      eventId: event.id,
-      payload,
-      secrets: signingSecrets(secretBox, endpoint, clock.now()),
-    });
-    sent();
-    const verdict = judgeAttempt(result, 1, config.WEBHOOK_RETRY_SCHEDULE);
-    const at = clock.now();
-    const written = await deliveryLog.insert({ ...base, ...applyAttempt(base, result, verdict, at) });
-    if (!written) return; // written by the process that held the lease before us
-    await afterVerdict(endpoint, verdict, at);
-  }
-
   async function retryAttempt(
     delivery: DeliveryDoc,
     claim: string,
@@ -275,12 +309,16 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     else await afterVerdict(endpoint, verdict, at);
   }
 
-  async function afterVerdict(endpoint: WebhookEndpointDoc, verdict: AttemptVerdict, at: Date) {
-    if (verdict.outcome === 'retry' && verdict.retryInMs !== null) schedule(verdict.retryInMs);
-    if (verdict.outcome === 'succeeded' && endpoint.consecutiveFailures > 0) {
-      await coll.all.endpoints.updateOne({ id: endpoint.id }, { set: { consecutiveFailures: 0 } });
+  /** What follows a recorded attempt; nothing to wait for in the usual case (a success, no failures before). */
+  function afterVerdict(endpoint: WebhookEndpointDoc, verdict: AttemptVerdict, at: Date): Promise<unknown> | undefined {
+    if (verdict.outcome === 'retry') {
+      if (verdict.retryInMs !== null) schedule(verdict.retryInMs);
+      return undefined;
     }
-    if (verdict.outcome === 'failed') await countFailure(endpoint, at);
+    if (verdict.outcome === 'failed') return countFailure(endpoint, at);
+    if (endpoint.consecutiveFailures > 0)
+      return coll.all.endpoints.updateOne({ id: endpoint.id }, { set: { consecutiveFailures: 0 } });
+    return undefined;
   }
 
   async function countFailure(endpoint: WebhookEndpointDoc, at: Date) {

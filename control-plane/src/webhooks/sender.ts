@@ -1,10 +1,10 @@
 // One webhook attempt over HTTP: check the destination, sign, POST with a deadline, read a capped excerpt of the answer.
 import { signWebhook } from '@beamline/protocol';
-import type { Readable } from 'node:stream';
-import { Agent } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { cachedDestinationCheck, DestinationRefused, guardedLookup, type DestinationPolicy } from './destination';
-import { sharedDeadlines } from './deadline';
+import { sharedDeadlines, type SharedSignal } from './deadline';
 import { parseRetryAfter } from './retry';
 
 export const USER_AGENT = `Beamline-Webhooks/${pkg.version}`;
@@ -54,50 +54,33 @@ export function createSender(opts: { policy: DestinationPolicy; timeoutMs: numbe
 
   async function send(input: SendInput): Promise<SendResult> {
     const started = performance.now();
-    const result = (r: Partial<SendResult>): SendResult => ({
-      status: null,
-      latencyMs: Math.round(performance.now() - started),
-      responseExcerpt: '',
-      error: null,
-      retryAfterMs: null,
-      refused: false,
-      ...r,
-    });
     let url: URL;
     try {
       url = await check(input.url);
     } catch (err) {
-      if (err instanceof DestinationRefused) return result({ error: err.message, refused: true });
+      if (err instanceof DestinationRefused) return sendResult(started, null, '', err.message, null, true);
       throw err;
     }
     const timestamp = Math.floor(now().getTime() / 1000);
-    try {
-      const res = await agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'POST',
-        signal: deadlines.signal(),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          'webhook-id': input.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureHeader(input.secrets, timestamp, input.payload),
+    return new Promise<SendResult>((resolve) => {
+      const attempt = new Attempt(started, deadlines.signal(), opts.timeoutMs, now, resolve);
+      agent.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': USER_AGENT,
+            'webhook-id': input.eventId,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signatureHeader(input.secrets, timestamp, input.payload),
+          },
+          body: input.payload,
         },
-        body: input.payload,
-      });
-      const excerpt = await readExcerpt(res.body);
-      const retryAfter = res.headers['retry-after'];
-      return result({
-        status: res.statusCode,
-        responseExcerpt: excerpt,
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, now()),
-      });
-    } catch (err) {
-      const refused =
-        err instanceof DestinationRefused || (err as { cause?: unknown }).cause instanceof DestinationRefused;
-      return result({ error: describe(err, opts.timeoutMs), refused });
-    }
+        attempt,
+      );
+    });
   }
 
   return {
@@ -109,23 +92,89 @@ export function createSender(opts: { policy: DestinationPolicy; timeoutMs: numbe
   };
 }
 
-/** The first RESPONSE_EXCERPT_BYTES of an answer; the rest is not read (the body is destroyed). */
-function readExcerpt(body: Readable): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => resolve(Buffer.concat(chunks, size).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8'));
-    body.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size < RESPONSE_EXCERPT_BYTES) return;
-      body.removeAllListeners('data');
-      body.destroy();
-      done();
-    });
-    body.on('end', done);
-    body.on('error', reject); // also after a destroy: the promise has settled by then
-  });
+function sendResult(
+  started: number,
+  status: number | null,
+  responseExcerpt: string,
+  error: string | null,
+  retryAfterMs: number | null,
+  refused: boolean,
+): SendResult {
+  return { status, latencyMs: Math.round(performance.now() - started), responseExcerpt, error, retryAfterMs, refused };
+}
+
+/**
+ * One request as undici's dispatch handler: the status, Retry-After and the first RESPONSE_EXCERPT_BYTES of the
+ * answer are taken as they arrive, and the rest is not read (the request is aborted). Undici's promise API would
+ * wrap every answer in a stream and a promise of its own; an attempt only needs these callbacks, and settles once.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private status: number | null = null;
+  private retryAfter: string | undefined;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private readonly onDeadline = () => this.abort(this.signal.reason!);
+
+  constructor(
+    private readonly started: number,
+    private readonly signal: SharedSignal,
+    private readonly timeoutMs: number,
+    private readonly now: () => Date,
+    private readonly resolve: (result: SendResult) => void,
+  ) {
+    signal.on('abort', this.onDeadline);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController) {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason!);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders) {
+    this.status = statusCode;
+    const retryAfter = headers['retry-after'];
+    this.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer) {
+    if (this.settled) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size < RESPONSE_EXCERPT_BYTES) return;
+    this.answered();
+    controller.abort(new Error('response excerpt read'));
+  }
+
+  onResponseEnd() {
+    this.answered();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error) {
+    if (this.settled) return;
+    const refused = err instanceof DestinationRefused || err.cause instanceof DestinationRefused;
+    this.settle(sendResult(this.started, null, '', describe(err, this.timeoutMs), null, refused));
+  }
+
+  private abort(reason: Error) {
+    // Before the request has a connection there is no controller yet: onRequestStart aborts it then.
+    this.controller?.abort(reason);
+  }
+
+  private answered() {
+    if (this.settled) return;
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    const excerpt = body.toString('utf8', 0, Math.min(this.size, RESPONSE_EXCERPT_BYTES));
+    const retryAfterMs = this.retryAfter === undefined ? null : parseRetryAfter(this.retryAfter, this.now());
+    this.settle(sendResult(this.started, this.status, excerpt, null, retryAfterMs, false));
+  }
+
+  private settle(result: SendResult) {
+    this.settled = true;
+    this.signal.removeListener('abort', this.onDeadline);
+    this.resolve(result);
+  }
 }
 
 function describe(err: unknown, timeoutMs: number): string {
