@@ -2,7 +2,7 @@
 // a bare undici POST loop to the same receiver with the same concurrency and body, in the same run.
 // The receiver runs in its own process; the platform (in-process) and the bare loop share this one.
 //   npx tsx bench/webhooks/deliveries.ts [events=1000] [concurrency=32] [rounds=3]
-//   PROF=<dir> writes a CPU profile of each platform leg, start-up included (the bare loop and the queuing are left out).
+//   PROF=<dir> writes a CPU profile of each platform leg (start-up included) and of each bare loop (the queuing is left out).
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -135,7 +135,7 @@ async function main() {
       const { env, sample } = await queueEvents(`${base}/hook`);
       dirs.push(env.DATA_DIR!);
       // Baseline and platform back to back in each round, so both see the same machine load.
-      const bare = await bareLoop(base, sample);
+      const bare = await profiled(`bare-${round}`, () => bareLoop(base, sample));
       const ours = await platformRun(base, env, round);
       const line = `bare undici loop ${Math.round(bare)} POST/s, platform ${Math.round(ours)} deliveries/s (outbox → signed POST → delivery log), ${((ours / bare) * 100).toFixed(1)}%`;
       if (round === 0) {

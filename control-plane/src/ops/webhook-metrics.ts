@@ -11,21 +11,20 @@ export function attemptResult(result: SendResult): string {
   return `http_${Math.floor(result.status / 100)}xx`;
 }
 
-/** The dispatcher's default sender, counting each attempt's result. */
+/** The dispatcher's default sender, counting each attempt's result (one labelled child per result). */
 export function meteredSender(deps: ControlPlaneDeps, metrics: Metrics): Sender {
-  const inner = createSender({
+  const counters = new Map<string, { inc(): void }>();
+  return createSender({
     policy: { httpsOnly: deps.config.NODE_ENV === 'production', allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS },
     timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
     now: () => deps.clock.now(),
-  });
-  return {
-    close: () => inner.close(),
-    send: async (input) => {
-      const result = await inner.send(input);
-      metrics.webhookAttempts.inc({ result: attemptResult(result) });
-      return result;
+    onResult: (result) => {
+      const label = attemptResult(result);
+      let counter = counters.get(label);
+      if (!counter) counters.set(label, (counter = metrics.webhookAttempts.labels({ result: label })));
+      counter.inc();
     },
-  };
+  });
 }
 
 export function webhookQueueGauge(deps: ControlPlaneDeps, metrics: Metrics): void {

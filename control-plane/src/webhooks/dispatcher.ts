@@ -27,6 +27,8 @@ interface ClaimRound {
   /** Whether every attempt ended recorded (else the events are let go, to be claimed again). */
   complete: boolean;
   finished: () => void;
+  /** Signing secrets by endpoint, opened once per claim for all its attempts. */
+  secrets: Map<string, string[]>;
 }
 
 /** A claimed first attempt of one event to one endpoint. */
@@ -135,7 +137,8 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     const startedAt = clock.now();
     let sending: Promise<SendResult>;
     try {
-      const secrets = signingSecrets(secretBox, endpoint, startedAt);
+      let secrets = round.secrets.get(endpoint.id);
+      if (!secrets) round.secrets.set(endpoint.id, (secrets = signingSecrets(secretBox, endpoint, startedAt)));
       sending = sender.send({ url: endpoint.url, eventId, payload, secrets });
     } catch (err) {
       sending = Promise.reject(err);
@@ -214,7 +217,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
       let finished!: () => void;
       const roundDone = new Promise<void>((resolve) => (finished = resolve));
-      const round: ClaimRound = { taken, waiting: 0, complete: true, finished };
+      const round: ClaimRound = { taken, waiting: 0, complete: true, finished, secrets: new Map() };
       const pairs: ReadyAttempt[] = events.flatMap((event) =>
         endpoints
           .filter((w) => w.appId === event.appId && subscribes(w, event.type))

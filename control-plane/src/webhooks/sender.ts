@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
 import { cachedDestinationCheck, DestinationRefused, guardedLookup, type DestinationPolicy } from './destination';
-import { sharedDeadlines, type SharedSignal } from './deadline';
+import { sharedDeadlines, type SharedDeadline, type Timeable } from './deadline';
 import { parseRetryAfter } from './retry';
 
 export const USER_AGENT = `Beamline-Webhooks/${pkg.version}`;
@@ -31,6 +31,7 @@ export interface SendResult {
 
 /** `t=…,v1=…[,v1=…]`: one v1 per secret, so receivers holding either secret accept it during a rotation. */
 export function signatureHeader(secrets: string[], timestamp: number, payload: string): string {
+  if (secrets.length === 1) return signWebhook(secrets[0]!, timestamp, payload);
   const [first, ...rest] = secrets.map((s) => signWebhook(s, timestamp, payload));
   return [first!, ...rest.map((sig) => sig.slice(sig.indexOf(',') + 1))].join(',');
 }
@@ -40,7 +41,15 @@ export interface Sender {
   close(): Promise<void>;
 }
 
-export function createSender(opts: { policy: DestinationPolicy; timeoutMs: number; now?: () => Date }): Sender {
+export interface SenderOptions {
+  policy: DestinationPolicy;
+  timeoutMs: number;
+  now?: () => Date;
+  /** Told each attempt's result as it settles (metrics), before the caller is. */
+  onResult?: (result: SendResult) => void;
+}
+
+export function createSender(opts: SenderOptions): Sender {
   const now = opts.now ?? (() => new Date());
   // One pool of keep-alive connections per origin for every attempt; each new socket is checked by guardedLookup.
   const agent = new Agent({
@@ -58,12 +67,15 @@ export function createSender(opts: { policy: DestinationPolicy; timeoutMs: numbe
     try {
       url = await check(input.url);
     } catch (err) {
-      if (err instanceof DestinationRefused) return sendResult(started, null, '', err.message, null, true);
-      throw err;
+      if (!(err instanceof DestinationRefused)) throw err;
+      const refused = sendResult(started, null, '', err.message, null, true);
+      opts.onResult?.(refused);
+      return refused;
     }
     const timestamp = Math.floor(now().getTime() / 1000);
     return new Promise<SendResult>((resolve) => {
-      const attempt = new Attempt(started, deadlines.signal(), opts.timeoutMs, now, resolve);
+      const settle = opts.onResult ? (r: SendResult) => (opts.onResult!(r), resolve(r)) : resolve;
+      const attempt = new Attempt(started, deadlines.current(), opts.timeoutMs, now, settle);
       agent.dispatch(
         {
           origin: url.origin,
@@ -108,28 +120,32 @@ function sendResult(
  * answer are taken as they arrive, and the rest is not read (the request is aborted). Undici's promise API would
  * wrap every answer in a stream and a promise of its own; an attempt only needs these callbacks, and settles once.
  */
-class Attempt implements Dispatcher.DispatchHandler {
+class Attempt implements Dispatcher.DispatchHandler, Timeable {
   private controller: Dispatcher.DispatchController | null = null;
   private status: number | null = null;
   private retryAfter: string | undefined;
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
-  private readonly onDeadline = () => this.abort(this.signal.reason!);
 
   constructor(
     private readonly started: number,
-    private readonly signal: SharedSignal,
+    private readonly deadline: SharedDeadline,
     private readonly timeoutMs: number,
     private readonly now: () => Date,
     private readonly resolve: (result: SendResult) => void,
   ) {
-    signal.on('abort', this.onDeadline);
+    deadline.attempts.add(this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController) {
     this.controller = controller;
-    if (this.signal.aborted) controller.abort(this.signal.reason!);
+    if (this.deadline.reason) controller.abort(this.deadline.reason);
+  }
+
+  timedOut(reason: Error) {
+    // Before the request has a connection there is no controller yet: onRequestStart aborts it then.
+    this.controller?.abort(reason);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders) {
@@ -157,11 +173,6 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.settle(sendResult(this.started, null, '', describe(err, this.timeoutMs), null, refused));
   }
 
-  private abort(reason: Error) {
-    // Before the request has a connection there is no controller yet: onRequestStart aborts it then.
-    this.controller?.abort(reason);
-  }
-
   private answered() {
     if (this.settled) return;
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
@@ -172,7 +183,7 @@ class Attempt implements Dispatcher.DispatchHandler {
 
   private settle(result: SendResult) {
     this.settled = true;
-    this.signal.removeListener('abort', this.onDeadline);
+    this.deadline.attempts.delete(this);
     this.resolve(result);
   }
 }
