@@ -1,36 +1,32 @@
-// The store writes of every send, grouped: messages that arrive together are inserted in one write, and their
-// "published" marks gathered for a moment and set in one update per app, so a burst of sends costs a few writes
-// instead of two per message.
+// The store writes of every send, grouped: messages that arrive together are inserted in one write, and the marks
+// of those published are gathered for a moment and inserted together into a collection of their own.
 import { DuplicateKeyError, insertBatcher, type DocumentStore } from '@beamline/core';
-import type { MessageDoc } from './repos';
+import type { MessageDoc, PublishedMarkDoc } from './repos';
 
-/**
- * How long marks gather before their update. A mark only tells a resend after a crash whether its message went
- * out, so it may wait; the embedded store runs one collection's writes one at a time, and an update of marks
- * after every group of inserts made each next group wait for it (a send's store write took twice as long).
- */
+/** How long marks gather before they are written: a mark only serves a resend after a crash, so it may wait. */
 export const MARK_DELAY_MS = 1_000;
 
 export interface MessageWrites {
   /** Stores a new message; throws DuplicateKeyError when its id is taken (a resend of its clientId). */
   insert(doc: MessageDoc): Promise<void>;
-  /** Marks a stored message as published; resolves once the mark is written. */
+  /** Records that a stored message went out; resolves once the mark is written. */
   markPublished(appId: string, messageId: string): Promise<void>;
-  /** Whether this node published the message and its mark is still to be written. */
-  markPending(appId: string, messageId: string): boolean;
+  /** Whether a stored message went out: marked, or published by this node with its mark still to be written. */
+  isPublished(doc: MessageDoc): Promise<boolean>;
   /** Writes the marks waiting now (a node that stops). */
   flush(): Promise<void>;
 }
 
 export function messageWrites(store: DocumentStore, opts: { markDelayMs?: number } = {}): MessageWrites {
   const delayMs = opts.markDelayMs ?? MARK_DELAY_MS;
-  const messages = store.collection<MessageDoc>('messages');
-  const inserts = insertBatcher(messages);
-  /** Marks waiting for the next update, by app. */
-  let queued = new Map<string, Set<string>>();
-  /** Marks queued or being written, as `appId messageId`. */
+  const inserts = insertBatcher(store.collection<MessageDoc>('messages'));
+  // Not a field of the message: the embedded store runs one collection's writes one at a time, and an update of
+  // marks in the messages collection made the next group of inserts wait for it (a send's write took twice as
+  // long), besides moving each marked message in every index of the collection.
+  const marks = store.collection<PublishedMarkDoc>('published_messages');
+  /** Marks waiting for their write, as `appId messageId`, and the write they join. */
+  let queued = new Map<string, PublishedMarkDoc>();
   const pending = new Set<string>();
-  /** The update the marks queued now join, and what starts it before its time. */
   let next: { done: Promise<void>; start: () => void } | null = null;
   let last: Promise<unknown> = Promise.resolve();
 
@@ -39,15 +35,10 @@ export function messageWrites(store: DocumentStore, opts: { markDelayMs?: number
     queued = new Map();
     next = null;
     try {
-      await Promise.all(
-        [...batch].map(([appId, ids]) =>
-          // The app as a one-value $in: the embedded store then finds the ids through their index (a plain appId
-          // would make it scan every message of the app); the filter means the same to either store.
-          messages.updateMany({ appId: { $in: [appId] }, id: { $in: [...ids] } }, { set: { published: true } }),
-        ),
-      );
+      // A mark written before (a message published again) is skipped as a duplicate.
+      await marks.insertMany([...batch.values()]);
     } finally {
-      for (const [appId, ids] of batch) for (const id of ids) pending.delete(`${appId} ${id}`);
+      for (const key of batch.keys()) pending.delete(key);
     }
   }
 
@@ -69,13 +60,17 @@ export function messageWrites(store: DocumentStore, opts: { markDelayMs?: number
       if (!(await inserts.insert(doc))) throw new DuplicateKeyError('messages');
     },
     markPublished(appId, messageId) {
-      const ids = queued.get(appId);
-      if (ids) ids.add(messageId);
-      else queued.set(appId, new Set([messageId]));
-      pending.add(`${appId} ${messageId}`);
+      const key = `${appId} ${messageId}`;
+      queued.set(key, { id: messageId, appId });
+      pending.add(key);
       return schedule();
     },
-    markPending: (appId, messageId) => pending.has(`${appId} ${messageId}`),
+    async isPublished(doc) {
+      // `published` on the message itself: marks written before they had a collection of their own.
+      if (doc.published || pending.has(`${doc.appId} ${doc.id}`)) return true;
+      // The app first: the embedded store then looks the mark up by its id.
+      return (await marks.findOne({ appId: doc.appId, id: doc.id })) !== null;
+    },
     async flush() {
       const waiting = next;
       waiting?.start();

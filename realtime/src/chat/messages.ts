@@ -80,10 +80,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     getBlocklist(ctx),
   ]);
   if (existing) {
-    // Marks are written a moment after the publish; one still waiting here means the message went out.
-    if (!existing.published && !ctx.chat.messageWrites.markPending(ctx.appId, existing.id)) {
-      await publishNew(ctx, existing);
-    }
+    if (!(await ctx.chat.messageWrites.isPublished(existing))) await publishNew(ctx, existing);
     return publicMessage(existing);
   }
   const moderator = isChannelModerator(ctx.actor, channel);
@@ -119,7 +116,6 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     ...(input.clientId ? { clientId: input.clientId } : {}),
     ...(ban?.shadow ? { shadowed: true } : {}),
     createdAt: ctx.chat.now().toISOString(),
-    published: false,
   };
   const stored: MessageDoc = { ...doc, appId: ctx.appId };
   try {

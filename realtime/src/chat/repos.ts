@@ -6,8 +6,15 @@ export type ChannelDoc = Channel & { appId: string };
 
 export interface MessageDoc extends ChatMessage {
   appId: string;
-  /** Set once chat.message.new went out, so a resend after a crash publishes what never went out. */
+  /** Set once chat.message.new went out, by earlier versions; marks are now PublishedMarkDocs. */
   published?: boolean;
+}
+
+/** A message whose chat.message.new went out, so that a resend after a crash publishes what never went out. */
+export interface PublishedMarkDoc {
+  /** The message's id. */
+  id: string;
+  appId: string;
 }
 
 export interface BanDoc {
@@ -53,7 +60,15 @@ export interface ReactionDoc {
 }
 
 /** Collections whose documents belong to one app (wiped with the app). */
-export const CHAT_COLLECTIONS = ['channels', 'messages', 'bans', 'mutes', 'blocklists', 'message_reactions'] as const;
+export const CHAT_COLLECTIONS = [
+  'channels',
+  'messages',
+  'published_messages',
+  'bans',
+  'mutes',
+  'blocklists',
+  'message_reactions',
+] as const;
 
 export const CHAT_INDEXES: IndexSpec[] = [
   ...CHAT_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),

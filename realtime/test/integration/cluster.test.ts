@@ -87,7 +87,9 @@ describe('two nodes through Redis', () => {
     expect(await cluster.store.collection<AnyDoc>('messages').count({ appId: app.appId, channelId: chn })).toBe(1);
     // A process that died after storing the message and its event, before marking it published, leaves the
     // publishing to the resend: the outbox still holds one event for the message, so webhooks send it once.
-    await cluster.store.collection<AnyDoc>('messages').updateOne({ id: ack.message.id }, { set: { published: false } });
+    const marks = cluster.store.collection<AnyDoc>('published_messages');
+    await waitFor(() => marks.findOne({ appId: app.appId, id: ack.message.id }), { what: 'the published mark' });
+    await marks.deleteOne({ appId: app.appId, id: ack.message.id });
     const third = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     expect(third.ok && third.message.id).toBe(ack.message.id);
     const outbox = await cluster.store
