@@ -245,4 +245,27 @@ describe('embedded store datafiles', () => {
       dir.remove();
     }
   });
+
+  it('appends to the datafile a compaction put in place of the one it had open', async () => {
+    const dir = tempDir();
+    try {
+      const first = new EmbeddedStore({ dataDir: dir.path });
+      const docs = first.collection<{ id: string; n: number }>('compacted');
+      await docs.insert({ id: 'a', n: 1 });
+      // NeDB's own compaction (its timer runs at most every 5 s): it writes a new datafile and renames it over.
+      const { dbs } = first as unknown as { dbs: Map<string, { compactDatafileAsync(): Promise<void> }> };
+      await dbs.get('compacted')!.compactDatafileAsync();
+      await docs.insert({ id: 'b', n: 2 });
+      // Read before `first` closes (closing compacts from memory, which would hide a lost append).
+      const again = new EmbeddedStore({ dataDir: dir.path });
+      expect(await again.collection('compacted').find({}, { sort: { id: 1 } })).toEqual([
+        { id: 'a', n: 1 },
+        { id: 'b', n: 2 },
+      ]);
+      await again.close();
+      await first.close();
+    } finally {
+      dir.remove();
+    }
+  });
 });
