@@ -1,15 +1,22 @@
 // The webhook dispatcher: takes events from the durable outbox and due retries from the delivery log,
 // sends them, and records each result before the work is released. A process killed at any point leaves
 // its claims to expire and be taken again, so each event reaches each endpoint at least once.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EVENTS_TOPIC, insertBatcher } from '@beamline/core';
 import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
 import { applyAttempt, deliveryAfterFirstAttempt, judgeAttempt, type AttemptVerdict } from './attempt';
+import { endpointHealth } from './endpoint-health';
 import { signingSecrets, subscribes } from './endpoints';
 import { memoryClaims, storeClaims, type OutboxEvent, type Taken } from './outbox-claims';
 import { createSender, type Sender, type SendResult } from './sender';
-import { webhookCollections, type DeliveryDoc, type WebhookEndpointDoc } from './store';
+import {
+  deliveryIdFor,
+  loggedDeliveries,
+  webhookCollections,
+  type DeliveryDoc,
+  type WebhookEndpointDoc,
+} from './store';
 
 /** A claim outlives the attempt's deadline by this much before another process may take the work. */
 const LEASE_MARGIN_MS = 5_000;
@@ -47,11 +54,6 @@ export interface WebhookDispatcher {
   poke(): Promise<void>;
 }
 
-/** The same event and endpoint always give the same delivery id, so a repeated fan-out adds nothing. */
-export function deliveryIdFor(eventId: string, webhookId: string): string {
-  return `dlv_${createHash('sha256').update(`${eventId}:${webhookId}`).digest('hex').slice(0, 24)}`;
-}
-
 /**
  * Two kinds of work, both claimed so that dispatchers never share an attempt: new events in the outbox (first
  * attempt to each subscribed endpoint, then the delivery is written with its result, then the event is marked
@@ -60,6 +62,7 @@ export function deliveryIdFor(eventId: string, webhookId: string): string {
 export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender } = {}): WebhookDispatcher {
   const { config, store, secretBox, clock } = deps;
   const log = deps.log.child({ component: 'webhook-dispatcher' });
+  const health = endpointHealth(deps, log);
   const coll = webhookCollections(store);
   const outbox = store.collection<OutboxEvent>('events');
   // First attempts finish in bursts; their delivery-log entries are written together.
@@ -227,7 +230,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       // not sent again. Fresh events skip the look-up.
       const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
       const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
-      const written = await loggedAlready(recheck);
+      const written = await loggedDeliveries(store, recheck);
       for (const p of pairs) {
         if (written.has(p.id)) continue;
         ready.push(p);
@@ -241,19 +244,6 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
         .finally(() => batches.delete(tracked));
       batches.add(tracked);
     }
-  }
-
-  /**
-   * Which of these deliveries the log has already. A store that only this process writes answers each look-up
-   * from memory at once, where a query would wait behind the log's writes in flight and hold the claim (and the
-   * ready queue) back; a shared store takes one query.
-   */
-  async function loggedAlready(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const found = store.singleProcess
-      ? await Promise.all(ids.map((id) => coll.all.deliveries.findOne({ id })))
-      : await coll.all.deliveries.find({ id: { $in: ids } });
-    return new Set(found.flatMap((d) => (d ? [d.id] : [])));
   }
 
   async function claimRetries(): Promise<void> {
@@ -312,31 +302,10 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
     else await afterVerdict(endpoint, verdict, at);
   }
 
-  /** What follows a recorded attempt; nothing to wait for in the usual case (a success, no failures before). */
+  /** What follows a recorded attempt: a retry's timer, and the endpoint's run of failures. */
   function afterVerdict(endpoint: WebhookEndpointDoc, verdict: AttemptVerdict, at: Date): Promise<unknown> | undefined {
-    if (verdict.outcome === 'retry') {
-      if (verdict.retryInMs !== null) schedule(verdict.retryInMs);
-      return undefined;
-    }
-    if (verdict.outcome === 'failed') return countFailure(endpoint, at);
-    if (endpoint.consecutiveFailures > 0)
-      return coll.all.endpoints.updateOne({ id: endpoint.id }, { set: { consecutiveFailures: 0 } });
-    return undefined;
-  }
-
-  async function countFailure(endpoint: WebhookEndpointDoc, at: Date) {
-    const after = await coll.all.endpoints.updateOne({ id: endpoint.id }, { inc: { consecutiveFailures: 1 } });
-    if (!after || !after.enabled || after.consecutiveFailures < config.WEBHOOK_DISABLE_AFTER_FAILURES) return;
-    const reason = `${after.consecutiveFailures} deliveries in a row failed`;
-    // Only the process whose update flips `enabled` records the event, so it is recorded once.
-    const disabled = await coll.all.endpoints.updateOne(
-      { id: endpoint.id, enabled: true },
-      { set: { enabled: false, disabledAt: at.toISOString(), disabledReason: reason, updatedAt: at.toISOString() } },
-    );
-    if (disabled) {
-      log.warn({ webhookId: endpoint.id, appId: endpoint.appId, reason }, 'webhook endpoint disabled');
-      await deps.events.publish(endpoint.appId, 'webhook.disabled', { webhookId: endpoint.id, reason });
-    }
+    if (verdict.outcome === 'retry' && verdict.retryInMs !== null) schedule(verdict.retryInMs);
+    return health.recorded(endpoint, verdict.outcome, at);
   }
 
   // Dispatched events are kept for EVENT_RETENTION_DAYS (redelivery and data export read them), then pruned.

@@ -1,4 +1,5 @@
 // The webhook collections: endpoints (with their sealed signing secrets) and deliveries (with their attempt log).
+import { createHash } from 'node:crypto';
 import { tenantCollection, type Collection, type DocumentStore, type IndexSpec } from '@beamline/core';
 
 export interface WebhookEndpointDoc {
@@ -97,3 +98,22 @@ export function webhookCollections(store: DocumentStore) {
 }
 
 export type WebhookCollections = ReturnType<typeof webhookCollections>;
+
+/** The same event and endpoint always give the same delivery id, so a repeated fan-out adds nothing. */
+export function deliveryIdFor(eventId: string, webhookId: string): string {
+  return `dlv_${createHash('sha256').update(`${eventId}:${webhookId}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Which of these deliveries the log has already. A store that only this process writes answers each look-up
+ * from memory at once, where a query would wait behind the log's writes in flight and hold the claim (and the
+ * ready queue) back; a shared store takes one query.
+ */
+export async function loggedDeliveries(store: DocumentStore, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { deliveries } = webhookCollections(store).all;
+  const found = store.singleProcess
+    ? await Promise.all(ids.map((id) => deliveries.findOne({ id })))
+    : await deliveries.find({ id: { $in: ids } });
+  return new Set(found.flatMap((d) => (d ? [d.id] : [])));
+}

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Collection, DocumentStore, EventBus } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
-import { createDispatcher, deliveryIdFor } from '../../src/webhooks/dispatcher';
+import { createDispatcher } from '../../src/webhooks/dispatcher';
+import { deliveryIdFor } from '../../src/webhooks/store';
 import type { Sender } from '../../src/webhooks/sender';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
