@@ -45,7 +45,7 @@ export interface SenderOptions {
   policy: DestinationPolicy;
   timeoutMs: number;
   now?: () => Date;
-  /** Told each attempt's result as it settles (metrics), before the caller is. */
+  /** Told each attempt's result as it settles (metrics). */
   onResult?: (result: SendResult) => void;
 }
 
@@ -74,7 +74,13 @@ export function createSender(opts: SenderOptions): Sender {
     }
     const timestamp = Math.floor(now().getTime() / 1000);
     return new Promise<SendResult>((resolve) => {
-      const settle = opts.onResult ? (r: SendResult) => (opts.onResult!(r), resolve(r)) : resolve;
+      const { onResult } = opts;
+      const settle = onResult
+        ? (result: SendResult) => {
+            resolve(result); // the caller goes on in a later microtask, after onResult
+            onResult(result);
+          }
+        : resolve;
       const attempt = new Attempt(started, deadlines.current(), opts.timeoutMs, now, settle);
       agent.dispatch(
         {
