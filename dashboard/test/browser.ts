@@ -1,26 +1,14 @@
 // Browser tests' tools: Debian's Chromium driven by playwright-core (never a downloaded browser), the dashboard
 // build they need, screenshots into artifacts/, and an ffmpeg publisher like OBS.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './build';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ensureDashboardBuilt, ROOT } from './build';
+
 export const SCREENSHOTS = `${ROOT}artifacts/screenshots`;
 const CHROMIUM = '/usr/bin/chromium';
-
-/** Builds the dashboard when no build exists, so the control plane has something to serve. */
-export function ensureDashboardBuilt(): void {
-  if (existsSync(`${ROOT}dashboard/dist/index.html`)) return;
-  console.log('dashboard/dist is missing: building it first');
-  // A production build, as `npm run build` makes it: vitest sets NODE_ENV=test, which would bundle React's
-  // development build and leave the size checks measuring the wrong thing.
-  execFileSync('npm', ['run', 'build', '--workspace', 'dashboard', '--silent'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);

@@ -1,12 +1,12 @@
 // The built dashboard on the API's origin: files with the right caching, the SPA shell for client routes, the API
 // untouched, and a verified custom domain serving only its app's branded player page.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setServers } from 'node:dns';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDnsServer, type TestDnsServer } from '../dns-server';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
+import { ensureDashboardBuilt } from '../../../dashboard/test/build';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dist = `${root}dashboard/dist`;
@@ -16,10 +16,7 @@ let dns: TestDnsServer;
 const get = (path: string, headers: Record<string, string> = {}) => t.cp.http.app.request(path, { headers });
 
 beforeAll(async () => {
-  if (!existsSync(`${dist}/index.html`)) {
-    console.log('dashboard/dist is missing: building it first');
-    execFileSync('npm', ['run', 'build', '--workspace', 'dashboard', '--silent'], { cwd: root, stdio: 'inherit' });
-  }
+  ensureDashboardBuilt();
   dns = await startTestDnsServer();
   setServers([dns.address]);
   t = await buildTestControlPlane({ PUBLIC_BASE_URL: 'http://127.0.0.1:8080' });
