@@ -203,6 +203,26 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       ? memoryClaims(store, claimsOptions, deps.bus.lossless === true)
       : storeClaims(claimsOptions);
 
+  /** The attempts of a claimed round, and those of them the delivery log already has. */
+  async function roundAttempts(
+    round: ClaimRound,
+    candidates: OutboxEvent[],
+  ): Promise<{ pairs: ReadyAttempt[]; written: Set<string> }> {
+    const { events } = round.taken;
+    const appIds = [...new Set(events.map((e) => e.appId))];
+    const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
+    const pairs: ReadyAttempt[] = events.flatMap((event) =>
+      endpoints
+        .filter((w) => w.appId === event.appId && subscribes(w, event.type))
+        .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id), round })),
+    );
+    // An event an earlier claim did not finish may have deliveries written already: those endpoints are
+    // not sent again. Fresh events skip the look-up.
+    const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
+    const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
+    return { pairs, written: await loggedDeliveries(store, recheck) };
+  }
+
   async function claimEvents(): Promise<void> {
     while (room() > 0) {
       const now = clock.now();
@@ -215,22 +235,15 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
       const candidates = backlog.splice(0, Math.min(room(), 2 * capacity));
       const taken = await claims.take(candidates, now);
       if (!taken) continue;
-      const { events } = taken;
-      const appIds = [...new Set(events.map((e) => e.appId))];
-      const endpoints = await coll.all.endpoints.find({ appId: { $in: appIds }, enabled: true });
       let finished!: () => void;
       const roundDone = new Promise<void>((resolve) => (finished = resolve));
       const round: ClaimRound = { taken, waiting: 0, complete: true, finished, secrets: new Map() };
-      const pairs: ReadyAttempt[] = events.flatMap((event) =>
-        endpoints
-          .filter((w) => w.appId === event.appId && subscribes(w, event.type))
-          .map((endpoint) => ({ event, endpoint, id: deliveryIdFor(event.id, endpoint.id), round })),
-      );
-      // An event an earlier claim did not finish may have deliveries written already: those endpoints are
-      // not sent again. Fresh events skip the look-up.
-      const rechecked = new Set(candidates.filter((e) => claims.maybeStarted(e)).map((e) => e.id));
-      const recheck = pairs.filter((p) => rechecked.has(p.event.id)).map((p) => p.id);
-      const written = await loggedDeliveries(store, recheck);
+      // A look-up that fails lets the claim go as unfinished (memory claims hold the events for a lease, then
+      // recheck the delivery log), so the events are not held until a restart.
+      const { pairs, written } = await roundAttempts(round, candidates).catch(async (err: unknown) => {
+        await claims.finish(taken, false);
+        throw err;
+      });
       for (const p of pairs) {
         if (written.has(p.id)) continue;
         ready.push(p);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Collection, DocumentStore, EventBus } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
 import { createDispatcher } from '../../src/webhooks/dispatcher';
-import { deliveryIdFor } from '../../src/webhooks/store';
+import { deliveryIdFor, WEBHOOK_ENDPOINTS } from '../../src/webhooks/store';
 import type { Sender } from '../../src/webhooks/sender';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
@@ -57,30 +57,38 @@ function okSender(onSend: (input: Parameters<Sender['send']>[0]) => void): Sende
   };
 }
 
-/** The test store, with `method` of the outbox (the events collection) reporting each call's filter to `seen`. */
-function spyOnOutbox(method: 'find' | 'updateMany', seen: (filter: Record<string, unknown>) => void): DocumentStore {
-  const events = t.store.collection('events');
-  const spied = new Proxy(events, {
+/** The test store, with `method` of collection `name` replaced by `replace` (given the real method, bound). */
+function storeWith(
+  name: string,
+  method: 'find' | 'updateMany',
+  replace: (real: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown,
+): DocumentStore {
+  const real = t.store.collection(name);
+  const proxied = new Proxy(real, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function') return value;
       const bound = (value as (...a: unknown[]) => unknown).bind(target);
-      if (prop !== method) return bound;
-      return (filter: Record<string, unknown>, ...rest: unknown[]) => {
-        seen(filter);
-        return bound(filter, ...rest);
-      };
+      return prop === method ? replace(bound) : bound;
     },
   }) as Collection<{ id: string }>;
   return {
     kind: t.store.kind,
     singleProcess: true,
-    collection: <T extends { id: string }>(name: string) =>
-      (name === 'events' ? spied : t.store.collection<T>(name)) as Collection<T>,
+    collection: <T extends { id: string }>(n: string) =>
+      (n === name ? proxied : t.store.collection<T>(n)) as Collection<T>,
     ensureIndexes: (specs) => t.store.ensureIndexes(specs),
     ping: () => t.store.ping(),
     close: async () => undefined,
   };
+}
+
+/** The test store, with `method` of the outbox (the events collection) reporting each call's filter to `seen`. */
+function spyOnOutbox(method: 'find' | 'updateMany', seen: (filter: Record<string, unknown>) => void): DocumentStore {
+  return storeWith('events', method, (real) => (filter, ...rest) => {
+    seen(filter as Record<string, unknown>);
+    return real(filter, ...rest);
+  });
 }
 
 it('leaves an attempt whose lease ran low to a later claim, and sends every event once', async () => {
@@ -264,3 +272,34 @@ it('claims a whole window at a time while attempts are ready, so each dispatched
     await dispatcher.stop();
   }
 });
+
+it('claims in memory: a look-up that fails after a claim lets the event go, and a later pass sends it', async () => {
+  const app = await appWithEndpoints('lookup-fails');
+  let failures = 1;
+  const store = storeWith(
+    WEBHOOK_ENDPOINTS,
+    'find',
+    (real) =>
+      (...args) =>
+        failures-- > 0 ? Promise.reject(new Error('store unavailable')) : real(...args),
+  );
+  const sent: string[] = [];
+  const dispatcher = createDispatcher({ ...t.deps, store }, { sender: okSender((input) => sent.push(input.eventId)) });
+  await dispatcher.start();
+  try {
+    const e = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: 'str_retry', changes: ['name'] });
+    await dispatcher.poke();
+    expect(failures).toBe(0); // the look-up failed with the event claimed
+    expect(sent).not.toContain(e.id);
+    // held for one lease (6 s here), then read and sent again
+    await waitFor(
+      async () => {
+        await dispatcher.poke();
+        return sent.includes(e.id);
+      },
+      { what: 'the event sent after the failed look-up', timeoutMs: 15_000, intervalMs: 250 },
+    );
+  } finally {
+    await dispatcher.stop();
+  }
+}, 30_000);
