@@ -38,8 +38,15 @@ export interface SharedAdapters {
   close(): Promise<void>;
 }
 
-/** The store (MongoDB, shared or embedded), and Redis or in-process for the bus and counters. */
-export async function openSharedAdapters(config: AdapterSettings): Promise<SharedAdapters> {
+/**
+ * The store (MongoDB, shared or embedded), and Redis or in-process for the bus and counters. `busView` lets a
+ * service see the Redis bus through a wrapper of its own (the realtime node's local-first delivery); the events it
+ * publishes go through that view too.
+ */
+export async function openSharedAdapters(
+  config: AdapterSettings,
+  opts: { busView?: (redisBus: EventBus) => EventBus } = {},
+): Promise<SharedAdapters> {
   const store = await openStore({
     mongodbUrl: config.MONGODB_URL,
     storeUrl: config.STORE_URL,
@@ -47,7 +54,8 @@ export async function openSharedAdapters(config: AdapterSettings): Promise<Share
   });
   const url = config.REDIS_URL;
   const redis = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : undefined;
-  const bus: EventBus = url ? new RedisBus(new Redis(url), new Redis(url)) : new InProcessBus();
+  const redisBus = url ? new RedisBus(new Redis(url), new Redis(url)) : undefined;
+  const bus: EventBus = redisBus ? (opts.busView?.(redisBus) ?? redisBus) : new InProcessBus();
   return {
     store,
     bus,

@@ -1,6 +1,5 @@
 // Composition root of one realtime node (`npm run start:realtime`): config, adapters, node, listen.
 import {
-  createEventPublisher,
   createMetrics,
   keyBytes,
   onShutdown,
@@ -19,12 +18,9 @@ import { createRealtimeNode } from './server';
 runService('realtime', async () => {
   const config = parseRealtimeConfig(process.env);
   const log = serviceLogger('realtime', config);
-  const shared = await openSharedAdapters(config);
-  const { store, redis, close } = shared;
-  const url = config.REDIS_URL;
   // In a cluster, what this node publishes reaches its own sockets without the round trip through Redis.
-  const bus = url ? localFirstBus(shared.bus) : shared.bus;
-  const events = url ? createEventPublisher({ store, bus }) : shared.events;
+  const { store, bus, events, redis, close } = await openSharedAdapters(config, { busView: localFirstBus });
+  const url = config.REDIS_URL;
   const chat = await createChatServices({
     store,
     events,

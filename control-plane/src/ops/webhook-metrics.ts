@@ -1,6 +1,7 @@
 // Webhook series: attempts counted by result as the sender returns them, and the depth of the pending queue.
 import type { Metrics } from '@beamline/core';
 import type { ControlPlaneDeps } from '../deps';
+import { destinationPolicy } from '../webhooks/endpoints';
 import { createSender, type Sender, type SendResult } from '../webhooks/sender';
 import { WEBHOOK_DELIVERIES } from '../webhooks/store';
 
@@ -15,7 +16,7 @@ export function attemptResult(result: SendResult): string {
 export function meteredSender(deps: ControlPlaneDeps, metrics: Metrics): Sender {
   const counters = new Map<string, { inc(): void }>();
   return createSender({
-    policy: { httpsOnly: deps.config.NODE_ENV === 'production', allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS },
+    policy: destinationPolicy(deps.config),
     timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
     now: () => deps.clock.now(),
     onResult: (result) => {

@@ -7,7 +7,7 @@ import { isEventType } from '@beamline/protocol';
 import type { ControlPlaneDeps } from '../deps';
 import { applyAttempt, deliveryAfterFirstAttempt, judgeAttempt, type AttemptVerdict } from './attempt';
 import { endpointHealth } from './endpoint-health';
-import { signingSecrets, subscribes } from './endpoints';
+import { destinationPolicy, signingSecrets, subscribes } from './endpoints';
 import { memoryClaims, storeClaims, type OutboxEvent, type Taken } from './outbox-claims';
 import { createSender, type Sender, type SendResult } from './sender';
 import {
@@ -70,7 +70,7 @@ export function createDispatcher(deps: ControlPlaneDeps, opts: { sender?: Sender
   const sender =
     opts.sender ??
     createSender({
-      policy: { httpsOnly: config.NODE_ENV === 'production', allowedHosts: config.WEBHOOK_ALLOWED_HOSTS },
+      policy: destinationPolicy(config),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       now: () => clock.now(),
     });
