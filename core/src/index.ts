@@ -3,6 +3,7 @@ export * from './store';
 export * from './bus';
 export * from './config';
 export * from './crypto';
+export * from './destination';
 export * from './logger';
 export * from './ratelimit';
 export * from './secrets';

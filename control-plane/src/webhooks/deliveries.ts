@@ -1,5 +1,5 @@
 // The delivery log of an endpoint: list and inspect attempts, send again, send a test event.
-import type { SecretBox } from '@beamline/core';
+import type { DestinationPolicy, SecretBox } from '@beamline/core';
 import { newId, type EventEnvelope } from '@beamline/protocol';
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
@@ -7,7 +7,6 @@ import { paginate } from '../http/pagination';
 import { deliveryAfterFirstAttempt, judgeAttempt } from './attempt';
 import { findWebhook, signingSecrets } from './endpoints';
 import { createSender } from './sender';
-import type { DestinationPolicy } from './destination';
 import { webhookCollections, type DeliveryDoc, type DeliveryStatus } from './store';
 
 export function publicDelivery(d: DeliveryDoc) {

@@ -1,11 +1,10 @@
 // Webhook endpoints of an app: where events go, which ones, and the secret that signs them.
-import type { SecretBox } from '@beamline/core';
+import { checkDestination, DestinationRefused, type DestinationPolicy, type SecretBox } from '@beamline/core';
 import { newId, randomToken } from '@beamline/protocol';
 import type { ControlPlaneConfig } from '../config';
 import type { AppCtx } from '../context';
 import { Invalid, NotFound } from '../errors';
 import { paginate } from '../http/pagination';
-import { checkDestination, DestinationRefused, type DestinationPolicy } from './destination';
 import { webhookCollections, type WebhookEndpointDoc } from './store';
 
 export interface PublicWebhook {

@@ -3,7 +3,7 @@ import { signWebhook } from '@beamline/protocol';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import pkg from '../../package.json' with { type: 'json' };
-import { cachedDestinationCheck, DestinationRefused, guardedLookup, type DestinationPolicy } from './destination';
+import { cachedDestinationCheck, DestinationRefused, guardedLookup, type DestinationPolicy } from '@beamline/core';
 import { sharedDeadlines, type SharedDeadline, type Timeable } from './deadline';
 import { parseRetryAfter } from './retry';
 

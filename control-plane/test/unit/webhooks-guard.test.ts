@@ -2,12 +2,7 @@
 // injected DNS answers (DNS that changes after registration, or between the check and the connect).
 import { describe, expect, it } from 'vitest';
 import { startReceiver } from '../integration/webhooks-support';
-import {
-  checkDestination,
-  DESTINATION_CHECK_TTL_MS,
-  DestinationRefused,
-  type DestinationPolicy,
-} from '../../src/webhooks/destination';
+import { checkDestination, DESTINATION_CHECK_TTL_MS, DestinationRefused, type DestinationPolicy } from '@beamline/core';
 import { judgeAttempt } from '../../src/webhooks/attempt';
 import { isRetryable, nextRetryDelay, parseRetryAfter, parseRetrySchedule } from '../../src/webhooks/retry';
 import { createSender, RESPONSE_EXCERPT_BYTES, signatureHeader } from '../../src/webhooks/sender';
