@@ -18,7 +18,7 @@ export interface EdgeTest {
   appId: string;
   apiKey: { key: string; secret: string };
   /** A second developer with an app of their own (tenant isolation checks). */
-  otherApp(): Promise<{ appId: string; call: EdgeTest['call'] }>;
+  otherApp(): Promise<{ appId: string; apiKey: { key: string; secret: string }; call: EdgeTest['call'] }>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // Who may load a playback id: its policy (from the control plane, cached briefly) and, for signed
-// streams, a playback token checked against the app's API secrets. Verified tokens are cached.
+// streams, a playback token checked against the app's API secrets. A verification is cached under the app
+// whose keys checked it and the token, so a token opens only streams of the app whose key signed it.
 import { hmacKey, type Logger } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import type { ControlPlaneClient, PlaybackInfo } from '../control-plane';
@@ -13,6 +14,8 @@ interface CachedInfo {
   until: number;
 }
 interface CachedToken {
+  /** The app whose keys verified (or refused) the token. */
+  appId: string;
   sub: string | null;
   exp: number;
   viewer: string;
@@ -62,11 +65,12 @@ export class PlaybackAccess {
   check(info: PlaybackInfo, token: string | null, now: number): Check {
     if (info.playbackPolicy === 'public') return GRANT_NO_TOKEN;
     if (!token) return { ok: false, code: 'token_required' };
-    let cached = this.tokens.get(token);
-    if (!cached || cached.until <= now) {
+    const key = `${info.appId}\n${token}`;
+    let cached = this.tokens.get(key);
+    if (!cached || cached.until <= now || cached.appId !== info.appId) {
       cached = this.verify(info, token, now);
       if (this.tokens.size > MAX_CACHED) this.tokens.clear();
-      this.tokens.set(token, cached);
+      this.tokens.set(key, cached);
     }
     if (cached.sub === null) return { ok: false, code: 'token_invalid' };
     if (cached.exp * 1000 <= now) return { ok: false, code: 'token_expired' };
@@ -76,7 +80,7 @@ export class PlaybackAccess {
 
   private verify(info: PlaybackInfo, token: string, now: number): CachedToken {
     const until = now + this.ttlMs;
-    const invalid: CachedToken = { sub: null, exp: 0, viewer: '', until };
+    const invalid: CachedToken = { appId: info.appId, sub: null, exp: 0, viewer: '', until };
     const decoded = jwt.decode(token, { json: true });
     const kid = decoded?.kid;
     const key = typeof kid === 'string' ? info.keys.find((k) => k.key === kid) : undefined;
@@ -90,7 +94,7 @@ export class PlaybackAccess {
         }) as jwt.JwtPayload;
         if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return invalid;
         const viewer = typeof claims.viewerId === 'string' ? `v:${claims.viewerId}` : `t:${token.slice(-24)}`;
-        return { sub: claims.sub, exp: claims.exp, viewer, until };
+        return { appId: info.appId, sub: claims.sub, exp: claims.exp, viewer, until };
       } catch {
         // try the key's previous secret while its rotation grace lasts
       }
