@@ -5,6 +5,7 @@ import { opsEnv } from './ops/config';
 import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
 import { accountSecurityEnv } from './security/config';
+import { guestEnv } from './branding/config';
 
 export const controlPlaneEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,6 +50,7 @@ export const controlPlaneEnv = {
   ...webhookEnv,
   ...usageEnv,
   ...opsEnv,
+  ...guestEnv,
 };
 
 export type ControlPlaneConfig = ReturnType<typeof parseControlPlaneConfig>;

@@ -26,7 +26,8 @@ export class RateLimited extends DomainError {
   constructor(
     readonly retryAfterSeconds: number,
     message = 'Too many requests.',
+    code = 'rate_limited',
   ) {
-    super('rate_limited', 'rate_limited', message, { retryAfterSeconds });
+    super('rate_limited', code, message, { retryAfterSeconds });
   }
 }

@@ -48,6 +48,15 @@ export function roleMay(role: MemberRole, permission: PermissionName): boolean {
   return (PERMISSIONS[permission].roles as readonly MemberRole[]).includes(role);
 }
 
+/** Whether an app-scoped actor (a member with its role, or an API key) holds a permission. */
+export function actorMay(
+  actor: { type: 'developer'; role?: MemberRole } | { type: 'apiKey' } | { type: 'edge' | 'system' },
+  permission: PermissionName,
+): boolean {
+  if (actor.type === 'developer') return !!actor.role && roleMay(actor.role, permission);
+  return actor.type === 'apiKey' && PERMISSIONS[permission].apiKey;
+}
+
 /** Owners outrank admins: only an owner may grant, change or remove the owner role. */
 export function canAssignRole(actorRole: MemberRole, from: MemberRole | null, to: MemberRole | null): boolean {
   if (actorRole === 'owner') return true;

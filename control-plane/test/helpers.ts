@@ -135,3 +135,10 @@ export class ApiClient {
     return acc.body.member.id as string;
   }
 }
+
+/** Serves a test control plane on a loopback port: a client that calls it over real HTTP, and its base URL. */
+export async function overLoopback(t: TestControlPlane): Promise<{ api: ApiClient; base: string }> {
+  const { port } = await t.cp.listen(0, '127.0.0.1', { workers: false });
+  const base = `http://127.0.0.1:${port}`;
+  return { base, api: new ApiClient((path, init) => fetch(base + path, init)) };
+}

@@ -6,7 +6,7 @@ import { Invalid } from '../errors';
 import { appCtxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { appRoute, json, ok, publicRoute } from '../http/route';
-import { AppIdParams, idParam, text } from '../http/schemas';
+import { AppIdParams, ErrorSchema, idParam, text } from '../http/schemas';
 import { NotFound } from '../errors';
 import { getBranding, readAsset, removeAsset, updateBranding, uploadAsset, type BrandingServices } from './branding';
 import {
@@ -22,6 +22,7 @@ import {
 import { SLOT_RULES } from './images';
 import { ASSET_SLOTS, BrandingUpdateSchema, brandingCss, publicBranding, type BrandingDoc } from './model';
 import { FileAssetStorage, type AssetStorage } from './storage';
+import { guestIdentities } from './guests';
 import { guestChatToken, watchInfo } from './watch';
 import { BrandingSchema, DomainSchema, WatchSchema, GuestTokenSchema } from './schemas';
 
@@ -261,20 +262,40 @@ export function brandingRoutes(deps: ControlPlaneDeps, opts: BrandingOptions = {
     },
   );
 
+  const guests = guestIdentities(deps);
+  const tokenQuery = z.object({
+    token: z
+      .string()
+      .max(4096)
+      .optional()
+      .openapi({
+        param: { name: 'token', in: 'query' },
+        description: 'A playback token of the stream; required when its playback policy is signed.',
+      }),
+  });
+  const signedRefusal = {
+    403: ok(
+      'A signed stream without a valid playback token (`playback_token_required`, `playback_token_invalid`); ' +
+        'the body says nothing about the stream',
+      ErrorSchema,
+    ),
+  };
+
   app.openapi(
     publicRoute({
       method: 'get',
       path: '/v1/watch/{playbackId}',
       operationId: 'getWatchPage',
       summary: "What the hosted player page shows for a playback id: stream state, HLS URL, chat, the app's branding",
+      description: 'A signed stream is described only to a caller with a valid playback token for it (`?token=`).',
       tags: ['Player page'],
-      request: { params: PlaybackParams },
-      responses: { 200: ok('The player page', WatchSchema) },
+      request: { params: PlaybackParams, query: tokenQuery },
+      responses: { 200: ok('The player page', WatchSchema), ...signedRefusal },
     }),
-    async (c) =>
-      c.json(await watchInfo(deps.config, deps.store, s, c.req.valid('param').playbackId, now()), 200, {
-        'cache-control': 'no-store',
-      }),
+    async (c) => {
+      const input = { playbackId: c.req.valid('param').playbackId, token: c.req.valid('query').token };
+      return c.json(await watchInfo(deps, s, input, now()), 200, { 'cache-control': 'no-store' });
+    },
   );
 
   app.openapi(
@@ -282,21 +303,43 @@ export function brandingRoutes(deps: ControlPlaneDeps, opts: BrandingOptions = {
       method: 'post',
       path: '/v1/watch/{playbackId}/chat-token',
       operationId: 'createGuestChatToken',
-      summary: "A guest's chat token for the hosted player page (when the app allows guest chat)",
+      summary: "A guest's chat token for the hosted player page (when the stream lets guests chat or read)",
+      description:
+        'The guest is this browser: its identity lives in a signed, HttpOnly cookie the first call sets, so every ' +
+        'tab and reload is the same guest (and a ban holds). New guests are rate-limited per address and stream ' +
+        '(429 `guest_identity_rate_limited`). A signed stream needs its playback token (`playbackToken`, or the ' +
+        '`X-Playback-Token` header). `guestChat` says whether the guest may write (`chat`) or only read (`read`).',
       tags: ['Player page'],
-      request: { params: PlaybackParams, body: json(z.strictObject({ name: text(40) })) },
-      responses: { 201: ok('A user token for realtime', GuestTokenSchema) },
+      request: {
+        params: PlaybackParams,
+        body: json(
+          z.strictObject({
+            name: text(40),
+            playbackToken: z.string().min(1).max(4096).optional(),
+          }),
+        ),
+      },
+      responses: {
+        201: ok('A user token for realtime', GuestTokenSchema),
+        ...signedRefusal,
+        429: ok('Too many new guests from this address or on this stream', ErrorSchema),
+      },
     }),
     async (c) => {
+      const body = c.req.valid('json');
       const result = await guestChatToken(
         deps,
         c.get('repos'),
         s,
-        c.req.valid('param').playbackId,
-        c.req.valid('json').name,
+        {
+          playbackId: c.req.valid('param').playbackId,
+          name: body.name,
+          playbackToken: body.playbackToken ?? c.req.header('x-playback-token'),
+          identify: (stream) => guests.guestFor(c, stream.appId, stream.id),
+        },
         now(),
       );
-      return c.json(result, 201);
+      return c.json(result, 201, { 'cache-control': 'no-store' });
     },
   );
 

@@ -1,5 +1,6 @@
 // Response schemas of the branding API (they write its part of the OpenAPI document).
 import { z } from '@hono/zod-openapi';
+import { GUEST_CHAT_MODES } from '@beamline/protocol';
 import { ColorsSchema, PLAYER_SKINS, SOCIAL_NETWORKS, WATERMARK_POSITIONS } from './model';
 
 const brandingFields = {
@@ -46,7 +47,14 @@ export const WatchSchema = z
       liveStartedAt: z.string().nullable(),
       hlsUrl: z.string().openapi({ description: 'Signed streams need `?token=` from your backend.' }),
     }),
-    chat: z.object({ channelId: z.string(), guestAccess: z.boolean(), realtimeUrl: z.string() }),
+    chat: z.object({
+      channelId: z.string(),
+      guestAccess: z.boolean().openapi({ description: 'Whether guests get a chat token (guestChat is not off).' }),
+      guestChat: z
+        .enum(GUEST_CHAT_MODES)
+        .openapi({ description: 'chat: guests may write; read: guests may only read; off: no guest chat.' }),
+      realtimeUrl: z.string(),
+    }),
     branding: BrandingSchema,
   })
   .openapi('WatchPage');
@@ -57,6 +65,9 @@ export const GuestTokenSchema = z
     userId: z.string(),
     name: z.string(),
     channelId: z.string(),
+    guestChat: z
+      .enum(GUEST_CHAT_MODES)
+      .openapi({ description: 'chat: the guest may write; read: the guest may only read the channel.' }),
     realtimeUrl: z.string(),
     expiresAt: z.string(),
   })

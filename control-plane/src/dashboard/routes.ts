@@ -5,7 +5,7 @@ import { appCtxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { appRoute, ok } from '../http/route';
 import { AppIdParams } from '../http/schemas';
-import { PERMISSIONS, roleMay } from '../permissions';
+import { actorMay } from '../permissions';
 import { signAppUserToken } from './tokens';
 
 export const REALTIME_TOKEN_TTL_SECONDS = 3600;
@@ -29,7 +29,8 @@ export function dashboardApiRoutes(deps: ControlPlaneDeps) {
       operationId: 'createRealtimeToken',
       summary: "A one-hour realtime token for the caller: live events, and chat moderation when the caller's role may",
       description:
-        'Signed like any user token. The role is admin when the caller holds chat.write (editors and up, API keys), else user.',
+        'Signed like any user token. The role is admin when the caller holds chat.write (editors and up, API keys), ' +
+        'else user. A member\'s token carries `scope: "dashboard"`: it may follow the app\'s platform events.',
       tags: ['Dashboard'],
       request: { params: AppIdParams },
       responses: { 201: ok('The token', RealtimeTokenSchema) },
@@ -37,10 +38,7 @@ export function dashboardApiRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const ctx = appCtxOf(c);
       const actor = ctx.actor;
-      const canModerate =
-        actor.type === 'developer'
-          ? !!actor.role && roleMay(actor.role, 'chat.write')
-          : PERMISSIONS['chat.write'].apiKey;
+      const canModerate = actorMay(actor, 'chat.write');
       const user = actor.type === 'developer' ? await ctx.repos.users.findOne({ id: actor.userId }) : null;
       const sub =
         actor.type === 'developer' ? `dashboard:${actor.userId}` : actor.type === 'apiKey' ? actor.keyId : 'system';
@@ -49,7 +47,13 @@ export function dashboardApiRoutes(deps: ControlPlaneDeps) {
         deps,
         ctx.repos,
         ctx.appId,
-        { sub, role, ...(user ? { name: user.name || user.email } : {}) },
+        {
+          sub,
+          role,
+          // A member's session may follow the app's platform events, whatever its role.
+          ...(actor.type === 'developer' ? { scope: 'dashboard' as const } : {}),
+          ...(user ? { name: user.name || user.email } : {}),
+        },
         REALTIME_TOKEN_TTL_SECONDS,
         ctx.clock.now(),
       );

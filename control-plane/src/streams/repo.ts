@@ -6,6 +6,7 @@ import {
   type IndexSpec,
   type TenantCollection,
 } from '@beamline/core';
+import type { GuestChatMode } from '@beamline/protocol';
 
 export type PlaybackPolicy = 'public' | 'signed';
 export type LatencyMode = 'standard' | 'low';
@@ -48,6 +49,8 @@ export interface StreamDoc {
   record: boolean;
   reconnectWindowSeconds: number;
   restreamTargets: RestreamTarget[];
+  /** Who may chat on the stream's player page; absent: the app's default (see guestChatMode in branding/watch.ts). */
+  guestChat?: GuestChatMode;
   enabled: boolean;
   state: StreamState;
   /** The publish session the edge holds; reports naming any other session are ignored. */

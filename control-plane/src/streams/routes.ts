@@ -1,8 +1,11 @@
 // HTTP transport of streams, transcoding profiles and recordings.
+import { edgeSecrets } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ControlPlaneDeps } from '../deps';
 import { appCtxOf } from '../http/auth';
+import type { Context } from 'hono';
 import type { HttpEnv } from '../http/env';
+import { actorMay } from '../permissions';
 import { appRoute, json, ok } from '../http/route';
 import { AppIdParams, idParam, page, PageQuery } from '../http/schemas';
 import { createProfile, deleteProfile, getProfile, listProfiles, updateProfile } from './profiles';
@@ -34,6 +37,9 @@ const StreamParams = AppIdParams.extend({ streamId: idParam('streamId', 'str') }
 const ProfileParams = AppIdParams.extend({ profileId: idParam('profileId', 'prf') });
 const RecordingParams = AppIdParams.extend({ recordingId: idParam('recordingId', 'rec') });
 const Deleted = z.object({ deleted: z.literal(true) });
+
+/** Stream keys and restream credentials go only to callers who may change the stream. */
+const shown = (c: Context<HttpEnv>) => ({ secrets: actorMay(appCtxOf(c).actor, 'streams.write') });
 
 export function streamUrls(deps: ControlPlaneDeps): StreamUrls {
   return { rtmpBaseUrl: deps.config.RTMP_PUBLIC_URL, hlsBaseUrl: deps.config.HLS_PUBLIC_URL };
@@ -79,7 +85,7 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const stream = await createStream(appCtxOf(c), c.req.valid('json'));
       c.set('auditTarget', stream.id);
-      return c.json(publicStream(stream, urls), 201);
+      return c.json(publicStream(stream, urls, shown(c)), 201);
     },
   );
 
@@ -103,13 +109,17 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     }),
     async (c) => {
       const result = await listStreams(appCtxOf(c), c.req.valid('query'));
-      return c.json({ data: result.data.map((s) => publicStream(s, urls)), nextCursor: result.nextCursor }, 200);
+      return c.json(
+        { data: result.data.map((s) => publicStream(s, urls, shown(c))), nextCursor: result.nextCursor },
+        200,
+      );
     },
   );
 
   app.openapi(
     one('Get a stream', 'getStream', 'get', '/v1/apps/{appId}/streams/{streamId}', 'streams.read'),
-    async (c) => c.json(publicStream(await findStream(appCtxOf(c), c.req.valid('param').streamId), urls), 200),
+    async (c) =>
+      c.json(publicStream(await findStream(appCtxOf(c), c.req.valid('param').streamId), urls, shown(c)), 200),
   );
 
   app.openapi(
@@ -125,7 +135,7 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const { streamId } = c.req.valid('param');
       c.set('auditTarget', streamId);
-      return c.json(publicStream(await updateStream(appCtxOf(c), streamId, c.req.valid('json')), urls), 200);
+      return c.json(publicStream(await updateStream(appCtxOf(c), streamId, c.req.valid('json')), urls, shown(c)), 200);
     },
   );
 
@@ -158,7 +168,7 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const { streamId } = c.req.valid('param');
       c.set('auditTarget', streamId);
-      return c.json(publicStream(await resetStreamKey(appCtxOf(c), streamId), urls), 200);
+      return c.json(publicStream(await resetStreamKey(appCtxOf(c), streamId), urls, shown(c)), 200);
     },
   );
 
@@ -175,7 +185,7 @@ export function streamRoutes(deps: ControlPlaneDeps) {
       async (c) => {
         const { streamId } = c.req.valid('param');
         c.set('auditTarget', streamId);
-        return c.json(publicStream(await setStreamEnabled(appCtxOf(c), streamId, enabled), urls), 200);
+        return c.json(publicStream(await setStreamEnabled(appCtxOf(c), streamId, enabled), urls, shown(c)), 200);
       },
     );
   }
@@ -327,7 +337,7 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const { recordingId } = c.req.valid('param');
       c.set('auditTarget', recordingId);
-      await deleteRecording(appCtxOf(c), deps.config.EDGE_SECRET, recordingId);
+      await deleteRecording(appCtxOf(c), edgeSecrets(deps.config), recordingId);
       return c.json({ deleted: true as const }, 200);
     },
   );

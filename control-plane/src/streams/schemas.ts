@@ -1,5 +1,6 @@
 // Wire schemas of streams, transcoding profiles and recordings: they validate requests and write the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { GUEST_CHAT_MODES } from '@beamline/protocol';
 import { text } from '../http/schemas';
 import { VIDEO_ENCODERS, X264_PRESETS } from './repo';
 
@@ -8,6 +9,13 @@ const rtmpUrl = z
   .max(500)
   .regex(/^rtmps?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an rtmp:// or rtmps:// URL')
   .openapi({ example: 'rtmp://a.rtmp.youtube.com/live2' });
+
+const GUEST_CHAT_DESCRIPTION =
+  'Guests of the hosted player page: chat (may write), read (read only) or off (no guest chat; only end users ' +
+  "signed in by your backend). Absent: chat for a public stream when the app's branding allows guest chat, else off.";
+
+const SECRET_FOR_EDITORS =
+  'Shown only to callers who may change the stream (editors and up, API keys); absent for viewers.';
 
 export const RestreamTargetInput = z.strictObject({
   url: rtmpUrl,
@@ -44,31 +52,51 @@ export const StreamInputSchema = z.strictObject({
     .optional()
     .openapi({ description: 'How long a disconnected publisher may come back to the same live session (default 60).' }),
   restreamTargets: z.array(RestreamTargetInput).max(10).optional(),
+  guestChat: z.enum(GUEST_CHAT_MODES).optional().openapi({ description: GUEST_CHAT_DESCRIPTION }),
 });
-export const StreamUpdateSchema = StreamInputSchema.partial();
+export const StreamUpdateSchema = StreamInputSchema.partial().extend({
+  guestChat: z
+    .enum(GUEST_CHAT_MODES)
+    .nullable()
+    .optional()
+    .openapi({ description: `${GUEST_CHAT_DESCRIPTION} null: back to the app's default.` }),
+});
 
 export const StreamSchema = z
   .object({
     id: z.string().openapi({ example: 'str_0123456789abcdefghij' }),
     name: z.string(),
-    streamKey: z.string().openapi({ description: 'Secret: whoever holds it can publish.' }),
+    streamKey: z
+      .string()
+      .optional()
+      .openapi({ description: `Secret: whoever holds it can publish. ${SECRET_FOR_EDITORS}` }),
     playbackId: z.string(),
     playbackPolicy: z.enum(['public', 'signed']),
     latencyMode: z.enum(['standard', 'low']),
     profileId: z.string(),
     record: z.boolean(),
     reconnectWindowSeconds: z.number(),
+    guestChat: z
+      .enum(GUEST_CHAT_MODES)
+      .nullable()
+      .openapi({ description: `${GUEST_CHAT_DESCRIPTION} null: not set, the app's default applies.` }),
     enabled: z.boolean(),
     status: z.enum(['idle', 'live', 'disconnected', 'disabled']),
     rtmpUrl: z.string().openapi({ description: 'The RTMP server URL for OBS.' }),
-    publishUrl: z.string().openapi({ description: 'rtmpUrl/streamKey, for tools that take one URL.' }),
+    publishUrl: z
+      .string()
+      .optional()
+      .openapi({ description: `rtmpUrl/streamKey, for tools that take one URL. ${SECRET_FOR_EDITORS}` }),
     hlsUrl: z.string(),
     thumbnailUrl: z.string(),
     restreamTargets: z.array(
       z.object({
         id: z.string(),
-        url: z.string(),
-        streamKey: z.string(),
+        url: z.string().openapi({ description: 'For viewers: without credentials or query string.' }),
+        streamKey: z
+          .string()
+          .optional()
+          .openapi({ description: `The destination's key. ${SECRET_FOR_EDITORS}` }),
         enabled: z.boolean(),
         status: z.enum(['connecting', 'active', 'failed', 'stopped']),
         error: z.string().nullable(),

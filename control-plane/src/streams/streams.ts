@@ -1,6 +1,6 @@
 // Live streams: create, read, change, delete, reset the key, enable/disable, mint playback tokens.
 import type { SecretBox } from '@beamline/core';
-import { newId, randomToken } from '@beamline/protocol';
+import { newId, randomToken, type GuestChatMode } from '@beamline/protocol';
 import type { AppCtx } from '../context';
 import { Invalid, NotFound } from '../errors';
 import { paginate } from '../http/pagination';
@@ -9,6 +9,7 @@ import {
   streamRepos,
   type LatencyMode,
   type PlaybackPolicy,
+  type RestreamStatus,
   type RestreamTarget,
   type StreamDoc,
   type StreamState,
@@ -33,29 +34,53 @@ export function hlsUrlOf(urls: StreamUrls, playbackId: string) {
   return `${urls.hlsBaseUrl.replace(/\/$/, '')}/hls/${playbackId}/master.m3u8`;
 }
 
-export function publicStream(s: StreamDoc, urls: StreamUrls) {
+/**
+ * What a caller who may not change the stream still sees of a restream target: where it goes (without any
+ * credentials in the URL), whether it is on, how it runs; never its third-party stream key.
+ */
+function redactedTarget(t: RestreamTarget, status: { status: RestreamStatus['status']; error: string | null }) {
+  let url = t.url;
+  try {
+    const parsed = new URL(t.url);
+    url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    url = t.url.replace(/\/\/[^/@]*@/, '//');
+  }
+  const error = status.error?.split(t.streamKey).join('…') ?? null;
+  return { id: t.id, url, enabled: t.enabled, status: status.status, error };
+}
+
+/**
+ * A stream as the API shows it. `secrets` (the stream key, the publish URL, restream targets' keys) only for
+ * callers who may change the stream (editors and up, API keys): whoever holds the key can broadcast.
+ */
+export function publicStream(s: StreamDoc, urls: StreamUrls, opts: { secrets: boolean }) {
   const rtmpUrl = urls.rtmpBaseUrl.replace(/\/$/, '');
+  const targets = s.restreamTargets.map((t) => {
+    const status = {
+      status: s.restreamStatus?.[t.id]?.status ?? 'stopped',
+      error: s.restreamStatus?.[t.id]?.error ?? null,
+    };
+    return opts.secrets ? { ...t, ...status } : redactedTarget(t, status);
+  });
   return {
     id: s.id,
     name: s.name,
-    streamKey: s.streamKey,
+    ...(opts.secrets ? { streamKey: s.streamKey } : {}),
     playbackId: s.playbackId,
     playbackPolicy: s.playbackPolicy,
     latencyMode: s.latencyMode,
     profileId: s.profileId,
     record: s.record,
     reconnectWindowSeconds: s.reconnectWindowSeconds,
+    guestChat: s.guestChat ?? null,
     enabled: s.enabled,
     status: streamStatus(s),
     rtmpUrl,
-    publishUrl: `${rtmpUrl}/${s.streamKey}`,
+    ...(opts.secrets ? { publishUrl: `${rtmpUrl}/${s.streamKey}` } : {}),
     hlsUrl: hlsUrlOf(urls, s.playbackId),
     thumbnailUrl: `${urls.hlsBaseUrl.replace(/\/$/, '')}/hls/${s.playbackId}/thumbnail.jpg`,
-    restreamTargets: s.restreamTargets.map((t) => ({
-      ...t,
-      status: s.restreamStatus?.[t.id]?.status ?? 'stopped',
-      error: s.restreamStatus?.[t.id]?.error ?? null,
-    })),
+    restreamTargets: targets,
     ingest: s.state === 'idle' ? null : (s.ingest ?? null),
     viewers: s.state === 'idle' ? 0 : (s.viewers ?? 0),
     liveStartedAt: s.liveStartedAt ?? null,
@@ -75,6 +100,8 @@ export interface StreamInput {
   record?: boolean | undefined;
   reconnectWindowSeconds?: number | undefined;
   restreamTargets?: { url: string; streamKey: string; enabled?: boolean | undefined }[] | undefined;
+  /** null (on update): back to the app's default. */
+  guestChat?: GuestChatMode | null | undefined;
 }
 
 const repo = (ctx: AppCtx) => streamRepos(ctx.store).forApp(ctx.appId).streams;
@@ -103,6 +130,7 @@ export async function createStream(ctx: AppCtx, input: StreamInput): Promise<Str
     record: input.record ?? false,
     reconnectWindowSeconds: input.reconnectWindowSeconds ?? 60,
     restreamTargets: targetsOf(input.restreamTargets ?? []),
+    ...(input.guestChat ? { guestChat: input.guestChat } : {}),
     enabled: true,
     state: 'idle',
     createdAt: now,
@@ -138,11 +166,13 @@ export async function updateStream(ctx: AppCtx, streamId: string, input: Partial
     if (input[field] !== undefined) Object.assign(set, { [field]: input[field] });
   }
   if (input.restreamTargets !== undefined) set.restreamTargets = targetsOf(input.restreamTargets);
-  const changes = Object.keys(set);
+  if (input.guestChat) set.guestChat = input.guestChat;
+  const unset: 'guestChat'[] = input.guestChat === null ? ['guestChat'] : [];
+  const changes = [...Object.keys(set), ...unset];
   if (changes.length === 0) throw Invalid('validation_failed', 'Nothing to change.');
   const doc = await repo(ctx).updateOne(
     { id: streamId },
-    { set: { ...set, updatedAt: ctx.clock.now().toISOString() } },
+    { set: { ...set, updatedAt: ctx.clock.now().toISOString() }, ...(unset.length ? { unset } : {}) },
   );
   await ctx.events.publish(ctx.appId, 'stream.updated', { streamId, changes });
   return doc!;

@@ -265,7 +265,13 @@ describe('the player page API', () => {
     expect(guest.status).toBe(201);
     expect(guest.body.channelId).toBe(stream.body.id);
     const claims = JSON.parse(Buffer.from(guest.body.token.split('.')[1], 'base64url').toString());
-    expect(claims).toMatchObject({ app: key, role: 'user', name: 'Ada', sub: guest.body.userId });
+    expect(claims).toMatchObject({
+      app: key,
+      role: 'guest',
+      channel: stream.body.id,
+      name: 'Ada',
+      sub: guest.body.userId,
+    });
 
     await t.api.call('PATCH', `/v1/apps/${appId}/branding`, { auth, body: { guestChat: false } });
     const closed = await t.api.call('POST', `/v1/watch/${stream.body.playbackId}/chat-token`, {
