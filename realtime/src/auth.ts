@@ -1,6 +1,6 @@
 // The handshake: a user token (HS256, signed with one of the app's API secrets) names the app and the user.
 import { findActiveApiKey, hmacKey, originAllowed, type DocumentStore, type SecretBox } from '@beamline/core';
-import { USER_ROLES, type UserRole } from '@beamline/protocol';
+import { USER_ROLES, type GuestChatMode, type UserRole, type UserTokenClaims } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { ChatError } from './errors';
 
@@ -9,6 +9,12 @@ export interface SocketUser {
   keyId: string;
   userId: string;
   role: UserRole;
+  /** A member's dashboard session (`scope: 'dashboard'`): it may follow the app's platform events. */
+  dashboard?: true;
+  /** A guest's one channel (the `channel` claim); other roles ignore the claim. */
+  channel?: string;
+  /** The guest chat mode of the guest's channel when it joined (typing follows it without a store read). */
+  guestChat?: GuestChatMode;
   name?: string;
   image?: string;
   /** Seconds since the epoch; the connection is closed then. */
@@ -17,6 +23,7 @@ export interface SocketUser {
 
 const refuse = (code: string, message: string) => new ChatError('unauthorized', code, message);
 const ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
+const CHANNEL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export async function authenticateUser(
   deps: { store: DocumentStore; secretBox: SecretBox; now(): Date },
@@ -53,11 +60,26 @@ export async function authenticateUser(
   }
   const role = claims.role ?? 'user';
   if (!(USER_ROLES as readonly unknown[]).includes(role)) throw refuse('unauthorized', `Unknown role ${String(role)}.`);
+  if (claims.channel !== undefined && (typeof claims.channel !== 'string' || !CHANNEL_ID.test(claims.channel))) {
+    throw refuse('unauthorized', 'The channel claim is a channel id (1-64 of A-Z a-z 0-9 _ -).');
+  }
+  if (claims.scope !== undefined && claims.scope !== 'dashboard') {
+    throw refuse('unauthorized', `Unknown scope ${String(claims.scope).slice(0, 32)}.`);
+  }
   const app = await deps.store
-    .collection<{ id: string; status?: string; allowedOrigins?: string[] }>('apps')
+    .collection<{ id: string; status?: string; allowedOrigins?: string[]; allowNonExpiringUserTokens?: boolean }>(
+      'apps',
+    )
     .findOne({ id: key.appId });
   if (!app) throw refuse('invalid_api_key', 'The app of this token no longer exists.');
   if (app.status === 'archived') throw refuse('app_archived', 'The app is archived.');
+  // A token without exp would be a credential for ever: only apps that chose so accept one.
+  if (typeof claims.exp !== 'number' && app.allowNonExpiringUserTokens !== true) {
+    throw refuse(
+      'token_exp_required',
+      'The user token needs an exp claim (this app refuses tokens that never expire).',
+    );
+  }
   if (origin && app.allowedOrigins?.length && !originAllowed(origin, app.allowedOrigins)) {
     throw new ChatError(
       'forbidden',
@@ -70,6 +92,8 @@ export async function authenticateUser(
     keyId: key.id,
     userId: claims.sub,
     role: role as UserRole,
+    ...(claims.scope === 'dashboard' ? { dashboard: true as const } : {}),
+    ...(role === 'guest' && typeof claims.channel === 'string' ? { channel: claims.channel } : {}),
     ...(typeof claims.name === 'string' ? { name: claims.name.slice(0, 100) } : {}),
     ...(typeof claims.image === 'string' ? { image: claims.image.slice(0, 500) } : {}),
     ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
@@ -79,7 +103,7 @@ export async function authenticateUser(
 /** Signs a user token (tests, the control plane's token endpoint, the SDK's server helper do the same). */
 export function signUserToken(
   secret: string,
-  claims: { sub: string; app: string; role?: UserRole; name?: string; image?: string },
+  claims: Pick<UserTokenClaims, 'sub' | 'app' | 'role' | 'scope' | 'channel' | 'name' | 'image'>,
   ttlSeconds: number,
 ): string {
   return jwt.sign(claims, hmacKey(secret), { algorithm: 'HS256', expiresIn: ttlSeconds });

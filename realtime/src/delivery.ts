@@ -1,11 +1,12 @@
 // Delivers bus events to this node's sockets; every node does the same, so each socket gets each event once.
 import type { ClosingNotice, EventEnvelope, EventPayloads } from '@beamline/protocol';
-import { CLOSING_EVENT, SERVER_EVENT } from '@beamline/protocol';
+import { CLOSING_EVENT, SERVER_EVENT, VIEWER_EVENT_TYPES } from '@beamline/protocol';
 import type { Server, Socket } from 'socket.io';
 import type { SocketUser } from './auth';
 import { rooms } from './rooms';
 
 const PLATFORM_PREFIXES = ['stream.', 'viewer.', 'recording.', 'health.'];
+const FOR_VIEWERS = new Set<string>(VIEWER_EVENT_TYPES);
 
 /** The rooms an event goes to; empty when sockets never see it (webhook bookkeeping, usage). */
 export function targetRooms(event: EventEnvelope): string[] {
@@ -32,9 +33,13 @@ export function targetRooms(event: EventEnvelope): string[] {
       return [rooms.moderators(app)];
     default:
       if (!PLATFORM_PREFIXES.some((p) => event.type.startsWith(p))) return [];
+      if (typeof data.streamId !== 'string') return [rooms.appEvents(app)];
+      // A stream's viewers hear only of the stream itself: never of other viewers (viewer.joined), its settings
+      // or its recordings.
       return [
         rooms.appEvents(app),
-        ...(typeof data.streamId === 'string' ? [rooms.streamEvents(app, data.streamId)] : []),
+        rooms.streamEvents(app, data.streamId),
+        ...(FOR_VIEWERS.has(event.type) ? [rooms.streamViewers(app, data.streamId)] : []),
       ];
   }
 }

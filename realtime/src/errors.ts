@@ -43,6 +43,8 @@ export const CHAT_ERROR_CODES = {
   banned: 'The user is banned from this channel or app.',
   muted: 'The user is muted until details.until.',
   not_author: 'Only the author may edit this message.',
+  attachment_not_allowed:
+    "An attachment is neither one of the app's uploads nor on a host of the app's attachment hosts.",
   forbidden: 'The user may not do this (moderators and admins only).',
   internal_error: 'A bug on our side.',
 } as const;

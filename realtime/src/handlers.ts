@@ -6,14 +6,18 @@ import type { SocketUser } from './auth';
 import { assertMayJoin, channelForJoin, getChannel, setSlowMode } from './chat/channels';
 import type { ChatCtx } from './chat/context';
 import { deleteMessage, history, moderatorDelete, reactToMessage, sendMessage, updateMessage } from './chat/messages';
+import { assertGuestMode, guestChatMode } from './chat/guests';
 import { banUser, muteUser, restrictionsFor, unbanUser, unmuteUser } from './chat/moderation';
 import { publicChannel } from './chat/repos';
 import { isChannelModerator } from './chat/rules';
 import { ChatError, forbidden, notFound, rateLimited } from './errors';
 import { channelPresence } from './presence';
+import { actionOf, grantsOf, principalOf, type Grant } from './permissions';
 import { channelOfRoom, rooms } from './rooms';
 import { REQUEST_SCHEMAS, type RequestOf } from './schemas';
 import type { RealtimeRuntime } from './runtime';
+import { checkWrite, readWriteAccess } from './chat/write-access';
+import { assertMayWatch } from './watch';
 
 const KNOWN = new Set<string>(CLIENT_REQUESTS);
 
@@ -38,14 +42,17 @@ interface RequestScope {
   socket: Socket;
   user: SocketUser;
   ctx: ChatCtx;
+  /** What the permission table grants this socket for the request. */
+  grant: Grant;
 }
 
-function scopeOf(rt: RealtimeRuntime, socket: Socket): RequestScope {
+function scopeOf(rt: RealtimeRuntime, socket: Socket, grant: Grant = 'yes'): RequestScope {
   const user = socket.data as SocketUser;
   return {
     rt,
     socket,
     user,
+    grant,
     ctx: {
       appId: user.appId,
       actor: {
@@ -67,11 +74,22 @@ function mustHaveJoined({ socket, user }: RequestScope, channelId: string): void
   }
 }
 
+const isGuestGrant = (grant: Grant) => grant.startsWith('guest-');
+
+/** A guest token opens one channel: the stream chat named in its `channel` claim. */
+function mustBeGuestChannel(user: SocketUser, channelId: string): void {
+  if (channelId !== user.channel) {
+    throw forbidden('guest_channel_only', 'A guest token opens only the channel it was issued for.');
+  }
+}
+
 /** A message is reached only from inside its channel (members-only channels stay closed). */
-async function mustHaveJoinedChannelOf(s: RequestScope, messageId: string): Promise<void> {
+async function mustHaveJoinedChannelOf(s: RequestScope, messageId: string): Promise<string> {
   const message = await s.rt.chat.repos(s.user.appId).messages.findOne({ id: messageId });
   if (!message) throw notFound('message_not_found', `No message ${messageId} in this app.`);
+  if (isGuestGrant(s.grant)) mustBeGuestChannel(s.user, message.channelId);
   mustHaveJoined(s, message.channelId);
+  return message.channelId;
 }
 
 /** presence.changed when a user's first connection enters or last one leaves a messaging channel. */
@@ -94,6 +112,8 @@ const typing =
   (kind: 'typing.start' | 'typing.stop') =>
   async (s: RequestScope, { channelId }: { channelId: string }) => {
     mustHaveJoined(s, channelId);
+    // The mode seen when the guest joined: a typing indicator is not worth a store read.
+    if (s.grant === 'guest-chat') assertGuestMode(s.user.guestChat ?? 'off', 'write');
     await s.rt.chat.events.broadcast(s.user.appId, kind, { channelId, userId: s.user.userId });
     return {};
   };
@@ -101,7 +121,14 @@ const typing =
 /** One table of handlers shared by every socket. */
 const HANDLERS: Handlers = {
   'channel.join': async (s, { channelId }) => {
-    const channel = await channelForJoin(s.ctx, channelId);
+    const [channel, guestMode] = await Promise.all([
+      channelForJoin(s.ctx, channelId),
+      s.grant === 'guest-channel' ? guestChatMode(s.ctx, channelId) : null,
+    ]);
+    if (guestMode) {
+      assertGuestMode(guestMode, 'read');
+      s.user.guestChat = guestMode;
+    }
     assertMayJoin(s.ctx, channel);
     const { ban } = await restrictionsFor(s.ctx, s.user.userId, channelId);
     if (ban && !ban.shadow)
@@ -137,7 +164,8 @@ const HANDLERS: Handlers = {
     return { message: await updateMessage(s.ctx, messageId, text) };
   },
   'message.delete': async (s, { messageId }) => {
-    await mustHaveJoinedChannelOf(s, messageId);
+    const channelId = await mustHaveJoinedChannelOf(s, messageId);
+    if (s.grant === 'guest-own') assertGuestMode(await guestChatMode(s.ctx, channelId), 'write');
     return { messageId: (await deleteMessage(s.ctx, messageId)).messageId };
   },
   'message.react': async (s, { messageId, type, remove }) => {
@@ -154,8 +182,8 @@ const HANDLERS: Handlers = {
     mustHaveJoined(s, channelId);
     const wait = await s.rt.chat.counters.reactions.consume(`${s.user.appId}:${s.user.userId}`);
     if (wait) throw rateLimited('rate_limited', 'Too many reactions; slow down.', wait);
-    const { ban, mute } = await restrictionsFor(s.ctx, s.user.userId, channelId);
-    if (ban || mute) return {}; // silently dropped: reactions of restricted users reach nobody
+    const { shadowed } = await checkWrite(s.ctx, await readWriteAccess(s.ctx, channelId), 'reaction');
+    if (shadowed) return {}; // a shadow-banned user's reactions reach nobody, and they are not told
     await s.rt.chat.events.broadcast(s.user.appId, 'reaction.sent', { channelId, userId: s.user.userId, type });
     return {};
   },
@@ -178,12 +206,28 @@ const HANDLERS: Handlers = {
   'moderation.delete': async (s, { messageId }) => ({
     messageId: (await moderatorDelete(s.ctx, messageId)).messageId,
   }),
-  'events.subscribe': async (s, { streamId }) => {
-    await s.socket.join(streamId ? rooms.streamEvents(s.user.appId, streamId) : rooms.appEvents(s.user.appId));
+  'events.subscribe': async (s, { streamId, playbackToken }) => {
+    const { appId } = s.user;
+    if (!streamId) {
+      await s.socket.join(rooms.appEvents(appId));
+    } else if (s.grant === 'all-events') {
+      await s.socket.join(rooms.streamEvents(appId, streamId));
+    } else {
+      await assertMayWatch(
+        { store: s.rt.store, secretBox: s.rt.secretBox, now: s.rt.chat.now },
+        appId,
+        streamId,
+        playbackToken,
+      );
+      await s.socket.join(rooms.streamViewers(appId, streamId));
+    }
     return {};
   },
   'events.unsubscribe': async (s, { streamId }) => {
-    await s.socket.leave(streamId ? rooms.streamEvents(s.user.appId, streamId) : rooms.appEvents(s.user.appId));
+    const { appId } = s.user;
+    if (!streamId) await s.socket.leave(rooms.appEvents(appId));
+    else
+      await Promise.all([rooms.streamEvents, rooms.streamViewers].map((room) => s.socket.leave(room(appId, streamId))));
     return {};
   },
 };
@@ -209,15 +253,32 @@ async function dispatch(
     });
     return;
   }
+  const user = socket.data as SocketUser;
+  // The permission table decides before any handler runs: one look-up, no store read.
+  const action = actionOf(name, parsed.data);
+  const grant = grantsOf(user)[action];
+  if (!grant) {
+    ack?.(toAckError(forbidden('forbidden', `A ${principalOf(user)} token may not ${describe(action)}.`)));
+    return;
+  }
   try {
+    const channelId = (parsed.data as { channelId?: unknown }).channelId;
+    if (isGuestGrant(grant) && typeof channelId === 'string') mustBeGuestChannel(user, channelId);
     const handler = HANDLERS[name] as (s: RequestScope, input: unknown) => Promise<object>;
-    const result = await handler(scopeOf(rt, socket), parsed.data);
+    const result = await handler(scopeOf(rt, socket, grant), parsed.data);
     ack?.({ ok: true, ...result });
   } catch (err) {
     if (!(err instanceof ChatError)) rt.log.error({ err, request: name }, 'request failed');
     ack?.(toAckError(err));
   }
 }
+
+const describe = (action: string) =>
+  action === 'events.app'
+    ? "follow the app's platform events"
+    : action === 'events.stream'
+      ? "follow this stream's events"
+      : `send ${action}`;
 
 function closeWith(socket: Socket, notice: ClosingNotice): void {
   socket.emit(CLOSING_EVENT, notice);

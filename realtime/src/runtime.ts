@@ -1,5 +1,5 @@
 // What a realtime node runs on: the Socket.IO server, the chat services, the limits.
-import type { Logger } from '@beamline/core';
+import type { DocumentStore, Logger, SecretBox } from '@beamline/core';
 import type { Server } from 'socket.io';
 import type { ChatServices } from './chat/context';
 import type { FloodLimits } from './handlers';
@@ -9,4 +9,7 @@ export interface RealtimeRuntime {
   chat: ChatServices;
   log: Logger;
   flood: FloodLimits;
+  /** To check the playback tokens of signed streams. */
+  store: DocumentStore;
+  secretBox: SecretBox;
 }

@@ -14,6 +14,13 @@ export const attachment = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
 });
 const seconds = (max: number) => z.number().int().min(1).max(max);
+const eventsFilter = z.strictObject({
+  streamId: z
+    .string()
+    .regex(/^str_[A-Za-z0-9]{1,40}$/)
+    .optional(),
+  playbackToken: z.string().min(1).max(4096).optional(),
+});
 
 export const channelTypeSchema = z.enum(CHANNEL_TYPES);
 
@@ -59,18 +66,8 @@ export const REQUEST_SCHEMAS = {
   'moderation.unmute': z.strictObject({ userId, channelId: channelId.optional() }),
   'moderation.slowmode': z.strictObject({ channelId, seconds: z.number().int().min(0).max(3600) }),
   'moderation.delete': z.strictObject({ messageId }),
-  'events.subscribe': z.strictObject({
-    streamId: z
-      .string()
-      .regex(/^str_[A-Za-z0-9]{1,40}$/)
-      .optional(),
-  }),
-  'events.unsubscribe': z.strictObject({
-    streamId: z
-      .string()
-      .regex(/^str_[A-Za-z0-9]{1,40}$/)
-      .optional(),
-  }),
+  'events.subscribe': eventsFilter,
+  'events.unsubscribe': eventsFilter,
 } satisfies Record<ClientRequestName, z.ZodType>;
 
 export type RequestOf<N extends ClientRequestName> = z.infer<(typeof REQUEST_SCHEMAS)[N]>;

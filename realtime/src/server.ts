@@ -96,6 +96,8 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     chat: deps.chat,
     log: deps.log,
     flood: { ...DEFAULT_FLOOD_LIMITS, ...deps.flood },
+    store: deps.store,
+    secretBox: deps.secretBox,
   };
 
   io.use((socket, next) => {

@@ -127,7 +127,17 @@ export interface TestApp {
   appId: string;
   key: string;
   secret: string;
-  token(userId: string, opts?: { role?: UserRole; name?: string; ttlSeconds?: number }): string;
+  token(userId: string, opts?: TokenOptions): string;
+}
+
+export interface TokenOptions {
+  role?: UserRole;
+  name?: string;
+  ttlSeconds?: number;
+  /** A member's dashboard session. */
+  scope?: 'dashboard';
+  /** A guest's one channel. */
+  channel?: string;
 }
 
 /** A fresh app with one API key, written as the control plane writes them. */
@@ -158,6 +168,8 @@ export async function createApp(cluster: Pick<TestCluster, 'store' | 'box'>): Pr
           app: key,
           ...(opts.role ? { role: opts.role } : {}),
           ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.scope ? { scope: opts.scope } : {}),
+          ...(opts.channel ? { channel: opts.channel } : {}),
         },
         opts.ttlSeconds ?? 3600,
       ),

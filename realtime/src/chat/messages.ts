@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DuplicateKeyError } from '@beamline/core';
 import { ID_PREFIXES, newId, REALTIME_LIMITS, type Attachment, type ChatMessage } from '@beamline/protocol';
 import { forbidden, invalid, notFound, rateLimited } from '../errors';
+import { checkAttachments } from './attachments';
 import { getChannel } from './channels';
 import { recordModeration } from './audit';
 import { actorName, type ChatCtx } from './context';
@@ -101,6 +102,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
   if (verdict.action === 'block') {
     throw forbidden('message_blocked', 'The message contains a blocked word.', { words: verdict.words });
   }
+  if (input.attachments?.length) await checkAttachments(ctx, input.attachments);
   if (input.parentId) {
     const parent = await repos.messages.findOne({ id: input.parentId, channelId: channel.id });
     if (!parent || parent.deleted) throw notFound('parent_not_found', `No message ${input.parentId} in this channel.`);

@@ -7,10 +7,10 @@ export function isAppModerator(actor: ChatActor): boolean {
   return actor.type === 'server' || actor.role === 'moderator' || actor.role === 'admin';
 }
 
-/** Moderators of one channel: app-wide moderators plus the channel's own list. */
+/** Moderators of one channel: app-wide moderators plus the channel's own list (never a guest). */
 export function isChannelModerator(actor: ChatActor, channel: { moderators?: string[] } | null): boolean {
   if (isAppModerator(actor)) return true;
-  return actor.type === 'user' && !!channel?.moderators?.includes(actor.userId);
+  return actor.type === 'user' && actor.role !== 'guest' && !!channel?.moderators?.includes(actor.userId);
 }
 
 /** The ban or mute in force at `now` (app-wide ones first), or null. Expired ones never count. */

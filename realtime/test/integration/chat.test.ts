@@ -217,12 +217,15 @@ describe('connections and events', () => {
   it('delivers platform events to subscribers of the app or of one stream, and a live stream has its own channel', async () => {
     const { app } = await setup();
     const url = cluster.nodes[0]!.url;
-    const all = await connect(url, app.token('all'));
+    const all = await connect(url, app.token('all', { role: 'admin' }));
     const one = await connect(url, app.token('one'));
     const none = await connect(url, app.token('none'));
     clients.push(all, one, none);
-    await all.request('events.subscribe', {});
-    await one.request('events.subscribe', { streamId: 'str_one' });
+    await cluster.store
+      .collection<AnyDoc>('streams')
+      .insert({ id: 'str_one', appId: app.appId, playbackId: 'p1', playbackPolicy: 'public' });
+    expect((await all.request('events.subscribe', {})).ok).toBe(true);
+    expect((await one.request('events.subscribe', { streamId: 'str_one' })).ok).toBe(true);
     const now = new Date().toISOString();
     await cluster.publisher.publish(app.appId, 'stream.live', {
       streamId: 'str_one',

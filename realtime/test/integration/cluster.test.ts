@@ -169,8 +169,8 @@ describe('two nodes through Redis', () => {
     const two = await createApp(cluster);
     const chnOne = await channel(one.appId);
     await channel(two.appId);
-    const a = track(await connect(cluster.nodes[0]!.url, one.token('same-user')));
-    const b = track(await connect(cluster.nodes[1]!.url, two.token('same-user')));
+    const a = track(await connect(cluster.nodes[0]!.url, one.token('same-user', { role: 'admin' })));
+    const b = track(await connect(cluster.nodes[1]!.url, two.token('same-user', { role: 'admin' })));
     await a.request('channel.join', { channelId: chnOne });
     // App two cannot join app one's channel, though the user id is the same.
     const bJoin = await b.request('channel.join', { channelId: chnOne });

@@ -133,8 +133,8 @@ describe('chat through the platform', () => {
   it("delivers the control plane's stream events to subscribers, and a stream's own channel opens", async () => {
     const app = await newApp();
     const other = await newApp();
-    const viewer = await connect(platform.urls.realtime!, await app.token('viewer'));
-    const outsider = await connect(platform.urls.realtime!, await other.token('viewer'));
+    const viewer = await connect(platform.urls.realtime!, await app.token('viewer', 'admin'));
+    const outsider = await connect(platform.urls.realtime!, await other.token('viewer', 'admin'));
     clients.push(viewer, outsider);
     await viewer.request('events.subscribe', {});
     await outsider.request('events.subscribe', {});

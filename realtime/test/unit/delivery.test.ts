@@ -18,7 +18,22 @@ describe('targetRooms', () => {
     expect(targetRooms(event('stream.live', { streamId: 'str_1', playbackId: 'p', startedAt: '' }))).toEqual([
       'e:app_1',
       'e:app_1:str_1',
+      'v:app_1:str_1',
     ]);
+  });
+
+  it('keeps what is not for viewers out of the viewers’ room of a stream', () => {
+    for (const [type, data] of [
+      ['viewer.joined', { streamId: 'str_1', viewerId: 'v:someone' }],
+      ['viewer.left', { streamId: 'str_1', viewerId: 'v:someone' }],
+      ['stream.updated', { streamId: 'str_1', changes: ['playbackPolicy'] }],
+      ['stream.created', { streamId: 'str_1', name: 'private' }],
+      ['recording.ready', { streamId: 'str_1', recordingId: 'rec_1', durationSeconds: 1 }],
+      ['health.quality.drop', { streamId: 'str_1', reason: 'slow' }],
+    ] as const) {
+      expect(targetRooms(event(type, data))).toEqual(['e:app_1', 'e:app_1:str_1']);
+    }
+    expect(targetRooms(event('viewer.count.update', { streamId: 'str_1', viewers: 2 }))).toContain('v:app_1:str_1');
   });
 
   it('keeps webhook bookkeeping and usage events off sockets', () => {
