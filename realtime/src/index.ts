@@ -5,6 +5,16 @@ export { authenticateUser, signUserToken, type SocketUser } from './auth';
 export { createChatServices } from './chat/services';
 export type { ChatActor, ChatCtx, ChatServices, ChatLimits } from './chat/context';
 export { CHAT_COLLECTIONS, publicChannel, publicMessage, type ChannelDoc, type MessageDoc } from './chat/repos';
+export {
+  ATTACHMENT_COLLECTIONS,
+  ATTACHMENT_HOST,
+  ATTACHMENT_INDEXES,
+  chatSettingsOf,
+  UPLOAD_PATH,
+  uploadsOf,
+  type ChatSettingsDoc,
+  type UploadDoc,
+} from './chat/attachments';
 export * as channels from './chat/channels';
 export * as messages from './chat/messages';
 export * as moderation from './chat/moderation';

@@ -1,5 +1,6 @@
 // Schemas of the chat REST API: one zod schema validates, documents and types each body.
 import { CHANNEL_TYPES, REALTIME_LIMITS, USER_ROLES } from '@beamline/protocol';
+import { ATTACHMENT_HOST } from '@beamline/realtime';
 import { z } from '@hono/zod-openapi';
 import { AppIdParams, idParam } from '../http/schemas';
 
@@ -169,10 +170,37 @@ export const UploadSchema = z
   .object({
     id: z.string(),
     url: z.string().openapi({ description: 'Use as a message attachment: {type: "image", url}' }),
-    contentType: z.string(),
+    contentType: z.string().openapi({ description: 'The type its bytes were checked to be' }),
     size: z.number().int(),
+    userId: z.string().optional().openapi({ description: 'The end user who uploaded it, if an end user did' }),
+    createdAt: z.string(),
   })
   .openapi('Upload');
+
+export const ChatSettingsSchema = z
+  .object({
+    attachmentHosts: z.array(z.string()).openapi({
+      description:
+        "Hosts whose images messages may attach besides the app's own uploads (cdn.example.com, or *.example.com for its subdomains)",
+    }),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi('ChatSettings');
+
+export const ChatSettingsInputSchema = z
+  .strictObject({
+    attachmentHosts: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .max(253)
+          .regex(ATTACHMENT_HOST, 'a host name (cdn.example.com) or *. and a domain (*.example.com)'),
+      )
+      .max(50),
+  })
+  .openapi('ChatSettingsInput');
 
 export const ChannelParams = AppIdParams.extend({
   channelId: z

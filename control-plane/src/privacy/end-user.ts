@@ -1,5 +1,6 @@
 // One end user of an app ("right to be forgotten"): where their chat data lives, its export and its erasure.
 import { PRIVACY_TOPIC, type EndUserForgotten, type EventBus } from '@beamline/core';
+import { eraseUploads } from '../chat/uploads';
 import type { AppCtx } from '../context';
 import { redact } from './redact';
 
@@ -12,6 +13,8 @@ export const END_USER_DATA: readonly { collection: string; field: string }[] = [
   { collection: 'message_reactions', field: 'userId' },
   { collection: 'bans', field: 'userId' },
   { collection: 'mutes', field: 'userId' },
+  // Records of the images the user uploaded (erasure deletes the files first, see forgetEndUser).
+  { collection: 'uploads', field: 'userId' },
 ];
 
 /** Platform events (the webhook outbox) that name the user: their messages, reactions, moderation, views. */
@@ -67,25 +70,38 @@ export async function exportEndUser(ctx: AppCtx, userId: string) {
 }
 
 /**
- * Erases the user's chat data in this app: messages (and the reactions on them), reactions,
- * bans and mutes, channel memberships, the events and webhook deliveries that carry them,
- * and analytics identities; then tells realtime nodes to drop the user's connections (presence).
- * Returns the number of documents erased or changed, by collection.
+ * Erases the user's chat data in this app: messages (with the reactions on them and their published marks),
+ * reactions, bans and mutes, uploads (the files under `dataDir`, then their records), channel memberships, the
+ * events and webhook deliveries that carry them, and analytics identities; then tells realtime nodes to drop the
+ * user's connections (presence). Returns the number of documents erased or changed, by collection.
  */
-export async function forgetEndUser(ctx: AppCtx, bus: EventBus, userId: string): Promise<Record<string, number>> {
+export async function forgetEndUser(
+  ctx: AppCtx,
+  bus: EventBus,
+  userId: string,
+  files: { dataDir: string },
+): Promise<Record<string, number>> {
   const { appId } = ctx;
   const counts: Record<string, number> = {};
   const messages = ctx.store.collection<AnyDoc>('messages');
   const own = await messages.find({ appId, userId });
   const ownIds = own.map((m) => m.id);
+  // The files go before the records: a record is how a later erasure would find a file left behind.
+  const uploads = await eraseUploads(ctx.store, files.dataDir, appId, { userId });
   for (const { collection, field } of END_USER_DATA) {
     counts[collection] = await ctx.store.collection<AnyDoc>(collection).deleteMany({ appId, [field]: userId });
   }
-  // Other people's reactions on the user's messages go with the messages.
-  if (ownIds.length)
+  counts.uploads! += uploads;
+  // Other people's reactions on the user's messages go with the messages, and so do the marks that say a
+  // message's event went out (they are keyed by the message id).
+  if (ownIds.length) {
     counts.message_reactions! += await ctx.store
       .collection<AnyDoc>('message_reactions')
       .deleteMany({ appId, messageId: { $in: ownIds } });
+  }
+  counts.published_messages = ownIds.length
+    ? await ctx.store.collection<AnyDoc>('published_messages').deleteMany({ appId, id: { $in: ownIds } })
+    : 0;
 
   const channels = ctx.store.collection<AnyDoc>('channels');
   counts.channels = 0;

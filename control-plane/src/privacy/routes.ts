@@ -124,6 +124,7 @@ export function privacyRoutes(deps: ControlPlaneDeps, tenantCollections: () => r
         tenantCollections: tenantCollections(),
         dataDir: deps.config.DATA_DIR,
       });
+      await c.get('sessions').ended(userId);
       await recordDataRequest(ctxOf(c), {
         kind: 'erasure',
         scope: 'account',
@@ -229,7 +230,7 @@ export function privacyRoutes(deps: ControlPlaneDeps, tenantCollections: () => r
       operationId: 'forgetEndUser',
       summary: 'Right to be forgotten: erase one end user’s chat data in this app',
       description:
-        "Deletes the user's messages (and reactions on them), reactions, bans, mutes, channel memberships, the events and webhook deliveries naming them and their analytics identities, and closes their live connections. Audit-logged.",
+        "Deletes the user's messages (and reactions on them), reactions, bans, mutes, uploaded images (the files too), channel memberships, the events and webhook deliveries naming them and their analytics identities, and closes their live connections. Audit-logged.",
       tags,
       request: { params: EndUserParams },
       responses: { 200: ok('What was erased, by collection', z.object({ counts: Counts })) },
@@ -237,7 +238,7 @@ export function privacyRoutes(deps: ControlPlaneDeps, tenantCollections: () => r
     async (c) => {
       const ctx = appCtxOf(c);
       const { userId } = c.req.valid('param');
-      const counts = await forgetEndUser(ctx, deps.bus, userId);
+      const counts = await forgetEndUser(ctx, deps.bus, userId, { dataDir: deps.config.DATA_DIR });
       await recordDataRequest(ctx, {
         kind: 'erasure',
         scope: 'endUser',

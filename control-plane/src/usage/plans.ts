@@ -10,6 +10,9 @@ const Price = z.strictObject({
   unitPriceCents: z.number().min(0),
 });
 
+/** An upload is one request body, and the API reads at most 1 MB of one (1 KB is left for the rest). */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 - 1024;
+
 const Limits = z.strictObject({
   concurrentStreams: z.number().int().min(0),
   maxRenditions: z.number().int().min(1),
@@ -20,6 +23,8 @@ const Limits = z.strictObject({
   webhookEndpoints: z.number().int().min(0),
   teamSeats: z.number().int().min(1),
   apiRequestsPerMinute: z.number().int().min(1),
+  /** The largest chat image an app may upload; the API's 1 MB request body limit bounds it. */
+  maxUploadBytes: z.number().int().min(1024).max(MAX_UPLOAD_BYTES),
 });
 
 export const PlanSchema = z.strictObject({
@@ -50,6 +55,7 @@ export const DEFAULT_PLANS: Record<PlanName, Plan> = {
       webhookEndpoints: 2,
       teamSeats: 2,
       apiRequestsPerMinute: 600,
+      maxUploadBytes: 512 * 1024,
     },
     prices: {},
   },
@@ -68,6 +74,7 @@ export const DEFAULT_PLANS: Record<PlanName, Plan> = {
       webhookEndpoints: 10,
       teamSeats: 5,
       apiRequestsPerMinute: 3_000,
+      maxUploadBytes: MAX_UPLOAD_BYTES,
     },
     prices: {
       live_ingest_minutes: { included: 3_000, unitPriceCents: 2 },
@@ -93,6 +100,7 @@ export const DEFAULT_PLANS: Record<PlanName, Plan> = {
       webhookEndpoints: 50,
       teamSeats: 25,
       apiRequestsPerMinute: 12_000,
+      maxUploadBytes: MAX_UPLOAD_BYTES,
     },
     prices: {
       live_ingest_minutes: { included: 30_000, unitPriceCents: 1.5 },
@@ -119,6 +127,7 @@ export const DEFAULT_PLANS: Record<PlanName, Plan> = {
       webhookEndpoints: 500,
       teamSeats: 500,
       apiRequestsPerMinute: 120_000,
+      maxUploadBytes: MAX_UPLOAD_BYTES,
     },
     prices: {
       live_ingest_minutes: { included: 500_000, unitPriceCents: 1 },

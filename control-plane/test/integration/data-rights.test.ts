@@ -163,6 +163,68 @@ describe('right to be forgotten', () => {
     expect(await storedText('messages', a.appId)).toContain('u2 answers');
   });
 
+  it("erases the user's uploaded images, files and records, and the published marks of their messages", async () => {
+    const owner = await t.api.register();
+    const app = await t.api.createApp(owner.token, 'Photos app');
+    const general = await channel(owner.token, app, { type: 'messaging', name: 'general' });
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    // Each user uploads from the browser with their own user token, and attaches the image to a message.
+    const shared: Record<string, { id: string; url: string; path: string; messageId: string }> = {};
+    for (const userId of ['pia', 'quinn']) {
+      const up = await t.cp.http.app.request(`/v1/apps/${app.appId}/uploads`, {
+        method: 'POST',
+        headers: {
+          'x-user-token': signUserToken(app.secret, { sub: userId, app: app.key }, 600),
+          'content-type': 'image/png',
+        },
+        body: new Uint8Array(png),
+      });
+      const body = (await up.json()) as { id: string; url: string };
+      expect(up.status, JSON.stringify(body)).toBe(201);
+      const s = await connect(app, userId);
+      await ask(s, 'channel.join', { channelId: general });
+      const sent = await ask(s, 'message.send', {
+        channelId: general,
+        text: `${userId}'s photo`,
+        clientId: `photo-${userId}`,
+        attachments: [{ type: 'image', url: body.url }],
+      });
+      shared[userId] = {
+        ...body,
+        path: join(t.dataDir, 'uploads', app.appId, `${body.id}.png`),
+        messageId: sent.message.id,
+      };
+    }
+    const marks = t.store.collection<{ id: string; appId: string }>('published_messages');
+    const served = (url: string) => t.cp.http.app.request(new URL(url).pathname);
+    for (const u of Object.values(shared)) {
+      expect(existsSync(u.path)).toBe(true);
+      expect((await served(u.url)).status).toBe(200);
+      await waitFor(async () => (await marks.count({ appId: app.appId, id: u.messageId })) === 1, {
+        timeoutMs: 5000,
+        what: 'the message to be marked published',
+      });
+    }
+
+    const forgotten = await t.api.call('DELETE', `/v1/apps/${app.appId}/users/pia/data`, { auth: basic(app) });
+    expect(forgotten.status, JSON.stringify(forgotten.body)).toBe(200);
+    expect(forgotten.body.counts).toMatchObject({ uploads: 1, published_messages: 1, messages: 1 });
+    // The file is gone from DATA_DIR and its URL answers 404; the record is gone from the app's uploads.
+    expect(existsSync(shared.pia!.path)).toBe(false);
+    expect((await served(shared.pia!.url)).status).toBe(404);
+    const listed = await t.api.call('GET', `/v1/apps/${app.appId}/uploads`, { auth: basic(app) });
+    expect(listed.body.data.map((u: { id: string }) => u.id)).toEqual([shared.quinn!.id]);
+    expect(await storedText('uploads', app.appId)).not.toContain('"pia"');
+    expect(await marks.count({ appId: app.appId, id: shared.pia!.messageId })).toBe(0);
+    // The other user's image, message and mark stay.
+    expect(existsSync(shared.quinn!.path)).toBe(true);
+    expect((await served(shared.quinn!.url)).status).toBe(200);
+    expect(await marks.count({ appId: app.appId, id: shared.quinn!.messageId })).toBe(1);
+  });
+
   it('tells every realtime node over the bus', async () => {
     const seen: unknown[] = [];
     const off = await t.bus.subscribe(PRIVACY_TOPIC, (m) => void seen.push(m));

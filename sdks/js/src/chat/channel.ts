@@ -13,6 +13,7 @@ import type {
   PresenceMember,
 } from '../generated/protocol';
 import { Emitter } from './emitter';
+import { ChatError } from './errors';
 
 export interface ChannelEvents {
   /** A new message, exactly once and in order, including after a reconnect. */
@@ -35,6 +36,8 @@ export interface ChannelTransport {
   /** Sends a message, retrying with the same clientId across reconnects. */
   sendMessage(payload: ClientRequests['message.send']['request']): Promise<ChatMessage>;
   newClientId(): string;
+  /** Uploads an image as the connected user (the client's apiUrl and appId options). */
+  uploadImage?(file: Blob): Promise<Attachment>;
 }
 
 export interface JoinResult {
@@ -99,6 +102,18 @@ export class ChatChannel extends Emitter<ChannelEvents> {
         this.deliver(message);
         return message;
       });
+  }
+
+  /**
+   * Uploads an image (a browser File or Blob: PNG, JPEG, GIF or WebP, within the app's plan limit) as the
+   * connected user, and resolves with the attachment to send: `channel.send('', { attachments: [a] })`.
+   * Needs the client's `apiUrl` and `appId` options.
+   */
+  uploadImage(file: Blob): Promise<Attachment> {
+    if (!this.transport.uploadImage) {
+      return Promise.reject(new ChatError('not_configured', 'Uploads need the apiUrl and appId options.'));
+    }
+    return this.transport.uploadImage(file);
   }
 
   /** A page of messages, oldest first: `before` pages back, `after` pages forward, `parentId` a thread. */

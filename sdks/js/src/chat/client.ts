@@ -6,6 +6,7 @@ import {
   type Ack,
   type AckOk,
   type AnyEventType,
+  type Attachment,
   type ChatMessage,
   type ClientRequestName,
   type ClientRequests,
@@ -29,6 +30,10 @@ export interface ChatClientOptions {
   requestTimeoutMs?: number;
   /** How long `connect` waits for the first connection before it rejects with `timeout`; default 20 000 ms. */
   connectTimeoutMs?: number;
+  /** The API (control plane), e.g. `http://localhost:8080`: with `appId`, `channel.uploadImage` works. */
+  apiUrl?: string;
+  /** The app the user token belongs to, for uploads. */
+  appId?: string;
   /** Passed to socket.io-client (transports, reconnection delays, …). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -108,6 +113,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       resyncRequest: (name, payload) => this.send(name, payload),
       sendMessage: (payload) => this.sendMessage(payload),
       newClientId: randomId,
+      ...(options.apiUrl && options.appId ? { uploadImage: (file: Blob) => this.uploadImage(file) } : {}),
     };
     this.wire();
   }
@@ -169,6 +175,33 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         await this.rejoined;
       }
     }
+  }
+
+  /** POST /v1/apps/{appId}/uploads with the user token in X-User-Token; the type is checked by the bytes. */
+  private async uploadImage(file: Blob): Promise<Attachment> {
+    const url = `${this.options.apiUrl!.replace(/\/$/, '')}/v1/apps/${encodeURIComponent(this.options.appId!)}/uploads`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': file.type || 'application/octet-stream',
+          'x-user-token': await this.currentToken(),
+        },
+        body: file,
+      });
+    } catch (err) {
+      throw new ChatError('upload_failed', `The upload did not reach ${url}: ${String(err)}`);
+    }
+    const body = (await res.json().catch(() => null)) as {
+      url?: string;
+      error?: { code: string; message: string; details?: unknown };
+    } | null;
+    if (!res.ok || typeof body?.url !== 'string') {
+      const error = body?.error ?? { code: 'upload_failed', message: `The upload failed (${res.status}).` };
+      throw new ChatError(error.code, error.message, error.details);
+    }
+    return { type: 'image', url: body.url };
   }
 
   private waitForConnection(): Promise<void> {
