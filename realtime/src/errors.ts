@@ -26,6 +26,7 @@ export const rateLimited = (code: string, message: string, retryAfterSeconds: nu
 export const CHAT_ERROR_CODES = {
   unauthorized: 'No token, or a token that is not a valid user token.',
   token_expired: 'The user token has expired; get a new one from your backend.',
+  token_exp_required: 'The user token has no exp claim and the app does not accept tokens that never expire.',
   invalid_api_key: "The token's app key is unknown or revoked.",
   app_archived: 'The app is archived.',
   origin_not_allowed: "The browser page's origin is not among the app's allowed origins.",
@@ -43,8 +44,15 @@ export const CHAT_ERROR_CODES = {
   banned: 'The user is banned from this channel or app.',
   muted: 'The user is muted until details.until.',
   not_author: 'Only the author may edit this message.',
+  guest_channel_only: 'A guest token opens only the channel of its channel claim.',
+  guest_chat_off: 'Guests may not chat on this stream (its guest chat mode is off).',
+  guests_read_only: "Guests may only read this stream's chat (its guest chat mode is read).",
+  stream_not_found: 'No such stream in this app.',
+  playback_token_required: 'The stream is signed: subscribing to its events needs a playback token of the stream.',
+  playback_token_invalid: "The playback token is not one of this app's keys for this stream.",
+  playback_token_expired: 'The playback token has expired.',
   attachment_not_allowed:
     "An attachment is neither one of the app's uploads nor on a host of the app's attachment hosts.",
-  forbidden: 'The user may not do this (moderators and admins only).',
+  forbidden: "The token's role may not do this (see the permission table in security.md).",
   internal_error: 'A bug on our side.',
 } as const;

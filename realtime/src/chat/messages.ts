@@ -2,14 +2,14 @@
 import { createHash } from 'node:crypto';
 import { DuplicateKeyError } from '@beamline/core';
 import { ID_PREFIXES, newId, REALTIME_LIMITS, type Attachment, type ChatMessage } from '@beamline/protocol';
-import { forbidden, invalid, notFound, rateLimited } from '../errors';
+import { forbidden, invalid, notFound } from '../errors';
 import { checkAttachments } from './attachments';
-import { getChannel } from './channels';
 import { recordModeration } from './audit';
 import { actorName, type ChatCtx } from './context';
-import { getBlocklist, restrictionsFor } from './moderation';
+import { getBlocklist } from './moderation';
 import { publicMessage, type MessageDoc } from './repos';
 import { applyBlocklist, isChannelModerator } from './rules';
+import { checkWrite, readWriteAccess } from './write-access';
 
 /** How far before the `after` message a gap-fill looks, for messages stamped earlier but stored later. */
 export const GAP_FILL_LOOKBACK_MS = 5_000;
@@ -74,30 +74,17 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
   }
   const id = messageIdFor(ctx, input);
   // The reads a send needs do not depend on each other: one round of the store, not four.
-  const [existing, channel, restrictions, blocklist] = await Promise.all([
+  const [existing, access, blocklist] = await Promise.all([
     input.clientId ? repos.messages.findOne({ id }) : null,
-    getChannel(ctx, input.channelId),
-    restrictionsFor(ctx, userId, input.channelId),
+    readWriteAccess(ctx, input.channelId),
     getBlocklist(ctx),
   ]);
   if (existing) {
     if (!(await ctx.chat.messageWrites.isPublished(existing))) await publishNew(ctx, existing);
     return publicMessage(existing);
   }
-  const moderator = isChannelModerator(ctx.actor, channel);
-  const { ban, mute } = restrictions;
-  if (ban && !ban.shadow) throw forbidden('banned', 'You are banned from this channel.', { until: ban.until ?? null });
-  if (mute) throw forbidden('muted', 'You are muted.', { until: mute.until });
-  if (ctx.actor.type === 'user') {
-    const wait = await ctx.chat.counters.messages.consume(`${ctx.appId}:${userId}`);
-    if (wait) throw rateLimited('rate_limited', 'Too many messages; slow down.', wait);
-    if (channel.slowModeSeconds > 0 && !moderator) {
-      const slow = await ctx.chat.counters
-        .slowMode(channel.slowModeSeconds)
-        .consume(`${ctx.appId}:${channel.id}:${userId}`);
-      if (slow) throw rateLimited('slow_mode', `Slow mode: one message every ${channel.slowModeSeconds} s.`, slow);
-    }
-  }
+  const { channel } = access;
+  const { shadowed } = await checkWrite(ctx, access, 'message');
   const verdict = applyBlocklist(text, blocklist);
   if (verdict.action === 'block') {
     throw forbidden('message_blocked', 'The message contains a blocked word.', { words: verdict.words });
@@ -116,7 +103,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     ...(input.parentId ? { parentId: input.parentId } : {}),
     ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     ...(input.clientId ? { clientId: input.clientId } : {}),
-    ...(ban?.shadow ? { shadowed: true } : {}),
+    ...(shadowed ? { shadowed: true } : {}),
     createdAt: ctx.chat.now().toISOString(),
   };
   const stored: MessageDoc = { ...doc, appId: ctx.appId };
@@ -152,16 +139,29 @@ export async function updateMessage(ctx: ChatCtx, messageId: string, text: strin
   if (!trimmed || trimmed.length > REALTIME_LIMITS.messageTextMax) {
     throw invalid('validation_failed', `Text is 1 to ${REALTIME_LIMITS.messageTextMax} characters.`);
   }
-  const verdict = applyBlocklist(trimmed, await getBlocklist(ctx));
+  const [blocklist, access] = await Promise.all([getBlocklist(ctx), readWriteAccess(ctx, doc.channelId)]);
+  // An edit is a write like a send: a muted, banned or removed member, or a guest who may only read, cannot.
+  const { shadowed } = await checkWrite(ctx, access, 'edit');
+  const verdict = applyBlocklist(trimmed, blocklist);
   if (verdict.action === 'block') {
     throw forbidden('message_blocked', 'The message contains a blocked word.', { words: verdict.words });
   }
-  const updated = await ctx.chat
-    .repos(ctx.appId)
-    .messages.updateOne({ id: messageId }, { set: { text: verdict.text, updatedAt: ctx.chat.now().toISOString() } });
+  // A shadow-banned author's edit hides the message from everyone else from then on, as their new ones are.
+  const updated = await ctx.chat.repos(ctx.appId).messages.updateOne(
+    { id: messageId },
+    {
+      set: {
+        text: verdict.text,
+        updatedAt: ctx.chat.now().toISOString(),
+        ...(shadowed && !doc.shadowed ? { shadowed: true } : {}),
+      },
+    },
+  );
   const message = publicMessage(updated!);
-  if (!updated!.shadowed)
-    await ctx.chat.events.publish(ctx.appId, 'chat.message.updated', { channelId: doc.channelId, message });
+  const data = { channelId: doc.channelId, message };
+  // A shadowed message's edit reaches only its author's sockets (delivery sees `shadowed`), never webhooks.
+  if (updated!.shadowed) await ctx.chat.events.broadcast(ctx.appId, 'chat.message.updated', data);
+  else await ctx.chat.events.publish(ctx.appId, 'chat.message.updated', data);
   return message;
 }
 
@@ -196,8 +196,11 @@ export async function deleteMessage(
 /** Adds (or takes back) the actor's reaction of a type; counts are stored on the message. */
 export async function reactToMessage(ctx: ChatCtx, messageId: string, type: string, remove = false) {
   const doc = await findMessage(ctx, messageId);
+  const { shadowed } = await checkWrite(ctx, await readWriteAccess(ctx, doc.channelId), 'reaction');
   const repos = ctx.chat.repos(ctx.appId);
   const userId = actorName(ctx.actor);
+  // A shadow-banned user's reaction counts for nobody; they see the message as if it had.
+  if (shadowed) return withOwnReaction(publicMessage(doc), type, remove);
   const id = `${messageId}:${userId}:${type}`;
   let changed = false;
   if (remove) {
@@ -222,6 +225,11 @@ export async function reactToMessage(ctx: ChatCtx, messageId: string, type: stri
     await ctx.chat.events.publish(ctx.appId, 'chat.message.updated', { channelId: doc.channelId, message });
   }
   return message;
+}
+
+function withOwnReaction(message: ChatMessage, type: string, remove: boolean): ChatMessage {
+  const count = Math.max(0, (message.reactions?.[type] ?? 0) + (remove ? -1 : 1));
+  return { ...message, reactions: { ...message.reactions, [type]: count } };
 }
 
 export interface HistoryInput {
