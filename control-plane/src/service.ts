@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Duplex } from 'node:stream';
 import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
+import { createSessionGate } from './accounts/sessions';
 import { CONTROL_PLANE_INDEXES } from './repos';
 import { USAGE_INDEXES, usageFor } from './usage';
 import { createDispatcher, WEBHOOK_INDEXES, type WebhookDispatcher } from './webhooks';
@@ -65,7 +66,10 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
     intervalMs: config.STATUS_PROBE_INTERVAL_MS,
   });
   const refreshSeconds = Math.max(5, Math.round(config.STATUS_PROBE_INTERVAL_MS / 1000));
-  const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })]);
+  // This node's view of developer sessions, kept current by the other nodes' revocations on the bus.
+  const sessions = createSessionGate(deps);
+  await sessions.start();
+  const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })], sessions);
   let server: ServerType | undefined;
   let draining = false;
   let workers: Promise<void> | undefined;
@@ -107,6 +111,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
       });
       await webhooks?.stop();
       await usageFor(deps).stop();
+      await sessions.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { newId, randomToken } from '@beamline/protocol';
 import type { Ctx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { normaliseEmail } from './accounts';
+import { revokeAllSessions } from './tokens';
 
 export type AccountTokenPurpose = 'verify_email' | 'reset_password';
 
@@ -111,10 +112,7 @@ export async function resetPassword(ctx: Ctx, token: string, password: string): 
     { set: { passwordHash: await hashPassword(password), emailVerifiedAt: now } },
   );
   if (!user) throw Invalid('invalid_account_token', 'The account no longer exists.');
-  await ctx.repos.refreshTokens.updateMany(
-    { userId: doc.userId, revokedAt: { $exists: false } },
-    { set: { revokedAt: now } },
-  );
+  await revokeAllSessions(ctx, doc.userId);
   await tokens(ctx).updateMany(
     { userId: doc.userId, purpose: 'reset_password', usedAt: { $exists: false } },
     { set: { usedAt: now } },

@@ -8,36 +8,19 @@ import { developerRoute, json, ok, publicRoute } from '../http/route';
 import { text } from '../http/schemas';
 import { getMe, login, register } from './accounts';
 import { sendVerificationMail } from './email';
-import { accountMailSettings, accountSecurityRoutes, ChallengeSchema } from './security-routes';
+import { ChallengeSchema, Password, SessionSchema, TokenPair, UserSchema } from './schemas';
+import { accountMailSettings, accountSecurityRoutes } from './security-routes';
 import { completeTwoFactorLogin } from './two-factor-login';
-import { refreshSession, revokeSession, type SessionSettings } from './tokens';
-
-export const UserSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    createdAt: z.string(),
-    emailVerified: z.boolean(),
-    twoFactorEnabled: z.boolean(),
-  })
-  .openapi('User');
+import { refreshSession, revokeAllSessions, revokeSession, sessionSettingsOf } from './tokens';
 
 const Email = z.email().max(254).openapi({ example: 'dev@example.com' });
-const Password = z.string().min(10, 'must be at least 10 characters').max(200);
-const TokenPair = { accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() };
-export const SessionSchema = z.object({ user: UserSchema, ...TokenPair }).openapi('Session');
 const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(300) });
 
 const tags = ['Accounts'];
 
 export function accountRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
-  const s: SessionSettings = {
-    jwtSecret: deps.config.JWT_SECRET,
-    accessTtlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
-    refreshTtlSeconds: deps.config.REFRESH_TOKEN_TTL_SECONDS,
-  };
+  const s = sessionSettingsOf(deps.config);
   const mail = accountMailSettings(deps);
   const limits = {
     perAccount: createRateLimit({
@@ -130,7 +113,10 @@ export function accountRoutes(deps: ControlPlaneDeps) {
       request: { body: json(RefreshBody) },
       responses: { 200: ok('A new token pair', z.object(TokenPair).openapi('TokenPair')) },
     }),
-    async (c) => c.json(await refreshSession(ctxOf(c), s, c.req.valid('json').refreshToken), 200),
+    async (c) => {
+      const ended = (userId: string) => c.get('sessions').ended(userId);
+      return c.json(await refreshSession(ctxOf(c), s, c.req.valid('json').refreshToken, ended), 200);
+    },
   );
 
   app.openapi(
@@ -139,12 +125,33 @@ export function accountRoutes(deps: ControlPlaneDeps) {
       path: '/v1/auth/logout',
       operationId: 'logout',
       summary: 'Revoke a session',
+      description: 'Its refresh token and every access token of it stop working at once, on every node.',
       tags,
       request: { body: json(RefreshBody) },
       responses: { 204: { description: 'Revoked' } },
     }),
     async (c) => {
-      await revokeSession(ctxOf(c), c.req.valid('json').refreshToken);
+      const { userId } = await revokeSession(ctxOf(c), c.req.valid('json').refreshToken);
+      await c.get('sessions').ended(userId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    developerRoute({
+      method: 'post',
+      path: '/v1/auth/logout-all',
+      operationId: 'logoutEverywhere',
+      summary: 'Sign out everywhere',
+      description:
+        'Revokes every session of the signed-in developer, this one included: all refresh and access tokens stop working at once.',
+      tags,
+      responses: { 204: { description: 'Every session revoked' } },
+    }),
+    async (c) => {
+      const userId = requireDeveloper(c);
+      await revokeAllSessions(ctxOf(c), userId);
+      await c.get('sessions').ended(userId);
       return c.body(null, 204);
     },
   );

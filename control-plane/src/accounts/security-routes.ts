@@ -1,12 +1,13 @@
-// HTTP transport of account security: two-factor authentication, email verification, password reset, dev outbox.
-import { createRateLimit, OutboxMailer } from '@beamline/core';
+// HTTP transport of account security: two-factor authentication, email verification, password change and reset.
+import { createRateLimit } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ControlPlaneDeps } from '../deps';
-import { NotFound, RateLimited } from '../errors';
+import { RateLimited } from '../errors';
 import { ctxOf, requireDeveloper } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { developerRoute, json, ok, publicRoute } from '../http/route';
 import { dashboardLink, mailerOf } from '../security/mail';
+import { getMe } from './accounts';
 import {
   ACCOUNT_TOKEN_INDEXES,
   requestPasswordReset,
@@ -15,6 +16,10 @@ import {
   verifyEmail,
   type AccountMailSettings,
 } from './email';
+import { outboxRoutes } from './outbox-routes';
+import { changePassword } from './password';
+import { Code, Password, RecoveryCode, SessionSchema } from './schemas';
+import { renewSessions, sessionSettingsOf } from './tokens';
 import {
   confirmTwoFactor,
   disableTwoFactor,
@@ -24,17 +29,6 @@ import {
   twoFactorStatus,
 } from './two-factor';
 
-export const ChallengeSchema = z
-  .object({
-    twoFactorRequired: z.literal(true),
-    challengeToken: z.string(),
-    expiresIn: z.number().int(),
-  })
-  .openapi('LoginChallenge');
-
-const Password = z.string().min(10, 'must be at least 10 characters').max(200);
-const Code = z.string().regex(/^\d{6}$/, 'must be 6 digits');
-const RecoveryCode = z.string().min(8).max(40);
 const Confirmation = z.strictObject({
   password: z.string().min(1).max(200),
   code: Code.optional(),
@@ -46,8 +40,6 @@ const RecoveryCodes = z
   .openapi('RecoveryCodes');
 
 const tags = ['Account security'];
-
-const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 
 export function accountMailSettings(deps: ControlPlaneDeps): AccountMailSettings {
   return {
@@ -65,6 +57,7 @@ export function accountSecurityRoutes(deps: ControlPlaneDeps) {
     .catch((err: unknown) => deps.log.error({ err }, 'account security indexes could not be created'));
   const box = deps.secretBox;
   const mail = accountMailSettings(deps);
+  const sessions = sessionSettingsOf(deps.config);
   // Mails cost the receiver: a few per address and hour, whoever asks.
   const perAddress = createRateLimit({ name: 'account-mail', points: 5, durationSeconds: 3600, redis: deps.redis });
   const limitMail = async (key: string) => {
@@ -127,13 +120,45 @@ export function accountSecurityRoutes(deps: ControlPlaneDeps) {
       path: '/v1/me/2fa/disable',
       operationId: 'disableTwoFactor',
       summary: 'Turn two-factor authentication off (password and a code or recovery code)',
+      description: 'Every session of the account ends, this one included; the answer is a new session for the caller.',
       tags,
       request: { body: json(Confirmation) },
-      responses: { 204: { description: 'Off' } },
+      responses: { 200: ok('Off; the new session', SessionSchema) },
     }),
     async (c) => {
-      await disableTwoFactor(ctxOf(c), box, requireDeveloper(c), c.req.valid('json'));
-      return c.body(null, 204);
+      const userId = requireDeveloper(c);
+      await disableTwoFactor(ctxOf(c), box, userId, c.req.valid('json'));
+      const session = await renewSessions(ctxOf(c), sessions, userId);
+      await c.get('sessions').ended(userId);
+      return c.json({ user: await getMe(ctxOf(c), userId), ...session }, 200);
+    },
+  );
+
+  app.openapi(
+    developerRoute({
+      method: 'post',
+      path: '/v1/me/password',
+      operationId: 'changePassword',
+      summary: 'Change the password (the current one, and a code or recovery code with 2FA on)',
+      description: 'Every session of the account ends, this one included; the answer is a new session for the caller.',
+      tags,
+      request: {
+        body: json(
+          z.strictObject({
+            currentPassword: z.string().min(1).max(200),
+            newPassword: Password,
+            code: Code.optional(),
+            recoveryCode: RecoveryCode.optional(),
+          }),
+        ),
+      },
+      responses: { 200: ok('Changed; the new session', SessionSchema) },
+    }),
+    async (c) => {
+      const userId = requireDeveloper(c);
+      const result = await changePassword(ctxOf(c), box, sessions, userId, c.req.valid('json'));
+      await c.get('sessions').ended(userId);
+      return c.json(result, 200);
     },
   );
 
@@ -214,66 +239,13 @@ export function accountSecurityRoutes(deps: ControlPlaneDeps) {
     }),
     async (c) => {
       const { token, password } = c.req.valid('json');
-      await resetPassword(ctxOf(c), token, password);
+      const { userId } = await resetPassword(ctxOf(c), token, password);
+      await c.get('sessions').ended(userId);
       return c.body(null, 204);
     },
   );
 
-  const outbox = mail.mailer instanceof OutboxMailer ? mail.mailer : null;
-  // The outbox holds live reset links. By default (development) only this machine may read it, so that a
-  // forgotten NODE_ENV on a public server gives nothing away; MAIL_OUTBOX_ROUTES=true opens it to any address.
-  const openToAll = deps.config.MAIL_OUTBOX_ROUTES === true;
-  if (
-    outbox &&
-    (openToAll || (deps.config.MAIL_OUTBOX_ROUTES === undefined && deps.config.NODE_ENV === 'development'))
-  ) {
-    app.openapi(
-      publicRoute({
-        method: 'get',
-        path: '/v1/dev/outbox',
-        operationId: 'listOutbox',
-        summary: 'Development only: the mails the platform would have sent, newest first',
-        description:
-          'Served only when mails go to the outbox folder and NODE_ENV=development (or MAIL_OUTBOX_ROUTES=true).',
-        tags,
-        request: { query: z.object({ to: z.string().max(254).optional() }) },
-        responses: {
-          200: ok(
-            'Mails',
-            z.object({
-              data: z.array(
-                z.object({
-                  id: z.string(),
-                  from: z.string(),
-                  to: z.string(),
-                  subject: z.string(),
-                  text: z.string(),
-                  createdAt: z.string(),
-                }),
-              ),
-            }),
-          ),
-        },
-      }),
-      async (c) => {
-        if (!openToAll && !isLoopback(c.get('ip')))
-          throw NotFound('not_found', 'The outbox is served only to this machine (or set MAIL_OUTBOX_ROUTES=true).');
-        const { to } = c.req.valid('query');
-        const mails = await outbox.list(100);
-        const data = mails
-          .filter((m) => !to || m.to.toLowerCase() === to.toLowerCase())
-          .map(({ id, from, to: rcpt, subject, text, createdAt }) => ({
-            id,
-            from,
-            to: rcpt,
-            subject,
-            text,
-            createdAt,
-          }));
-        return c.json({ data }, 200);
-      },
-    );
-  }
+  app.route('/', outboxRoutes(deps, mail.mailer));
 
   return app;
 }

@@ -3,12 +3,24 @@ import { digest } from '@beamline/core';
 import { newId, randomToken } from '@beamline/protocol';
 import type { Ctx } from '../context';
 import { Unauthorized } from '../errors';
-import { signAccessToken } from '../http/auth';
+import { signAccessToken } from './sessions';
 
 export interface SessionSettings {
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+}
+
+export function sessionSettingsOf(config: {
+  JWT_SECRET: string;
+  ACCESS_TOKEN_TTL_SECONDS: number;
+  REFRESH_TOKEN_TTL_SECONDS: number;
+}): SessionSettings {
+  return {
+    jwtSecret: config.JWT_SECRET,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  };
 }
 
 export interface SessionTokens {
@@ -30,7 +42,7 @@ export async function issueSession(ctx: Ctx, s: SessionSettings, userId: string,
     expiresAt: new Date(now.getTime() + s.refreshTtlSeconds * 1000).toISOString(),
   });
   return {
-    accessToken: signAccessToken(s.jwtSecret, userId, s.accessTtlSeconds),
+    accessToken: signAccessToken(s.jwtSecret, userId, family, s.accessTtlSeconds),
     refreshToken: `${id}.${secret}`,
     expiresIn: s.accessTtlSeconds,
   } satisfies SessionTokens;
@@ -45,10 +57,17 @@ async function findRefreshToken(ctx: Ctx, token: string) {
   return doc;
 }
 
-export async function refreshSession(ctx: Ctx, s: SessionSettings, token: string): Promise<SessionTokens> {
+export async function refreshSession(
+  ctx: Ctx,
+  s: SessionSettings,
+  token: string,
+  onRevoked: (userId: string) => Promise<void> = async () => {},
+): Promise<SessionTokens> {
   const doc = await findRefreshToken(ctx, token);
   const now = ctx.clock.now().toISOString();
-  if (doc.revokedAt || doc.expiresAt <= now) {
+  // A revocation covers the whole family, also a token a concurrent refresh added after it.
+  const familyRevoked = await ctx.repos.refreshTokens.findOne({ family: doc.family, revokedAt: { $exists: true } });
+  if (doc.revokedAt || familyRevoked || doc.expiresAt <= now) {
     throw Unauthorized('invalid_refresh_token', 'The refresh token has expired or was revoked; log in again.');
   }
   // Claim the token atomically: of two concurrent uses, only one finds usedAt unset.
@@ -59,6 +78,7 @@ export async function refreshSession(ctx: Ctx, s: SessionSettings, token: string
   if (!claimed) {
     await ctx.repos.refreshTokens.updateMany({ family: doc.family }, { set: { revokedAt: now } });
     ctx.log.warn({ userId: doc.userId, family: doc.family }, 'refresh token reused; family revoked');
+    await onRevoked(doc.userId);
     throw Unauthorized(
       'refresh_token_reused',
       'This refresh token was already used; every session of this login was revoked.',
@@ -67,10 +87,26 @@ export async function refreshSession(ctx: Ctx, s: SessionSettings, token: string
   return issueSession(ctx, s, doc.userId, doc.family);
 }
 
-export async function revokeSession(ctx: Ctx, token: string): Promise<void> {
+/** Ends the session of a refresh token; resolves with its developer's id. */
+export async function revokeSession(ctx: Ctx, token: string): Promise<{ userId: string }> {
   const doc = await findRefreshToken(ctx, token);
   await ctx.repos.refreshTokens.updateMany(
     { family: doc.family },
     { set: { revokedAt: ctx.clock.now().toISOString() } },
   );
+  return { userId: doc.userId };
+}
+
+/** Ends every session of a developer (sign out everywhere, a new password, 2FA turned off). */
+export async function revokeAllSessions(ctx: Ctx, userId: string): Promise<void> {
+  await ctx.repos.refreshTokens.updateMany(
+    { userId, revokedAt: { $exists: false } },
+    { set: { revokedAt: ctx.clock.now().toISOString() } },
+  );
+}
+
+/** Ends every session of a developer and opens a new one for the caller who made the change. */
+export async function renewSessions(ctx: Ctx, s: SessionSettings, userId: string): Promise<SessionTokens> {
+  await revokeAllSessions(ctx, userId);
+  return issueSession(ctx, s, userId);
 }

@@ -15,6 +15,7 @@ import { FixedHeaders, fillIn, writeAhead } from '../security/headers';
 import { createRepos } from '../repos';
 import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
+import { createSessionGate, type SessionGate } from '../accounts/sessions';
 import { authenticate } from './auth';
 import type { HttpEnv } from './env';
 import { errorBody, handleError } from './errors';
@@ -53,7 +54,11 @@ async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: nu
   }
 }
 
-export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[] = []): ControlPlaneHttp {
+export function buildHttpApp(
+  deps: ControlPlaneDeps,
+  extraModules: RouteModule[] = [],
+  sessions: SessionGate = createSessionGate(deps),
+): ControlPlaneHttp {
   const repos = createRepos(deps.store);
   const app = new OpenAPIHono<HttpEnv>({
     defaultHook: (result) => {
@@ -96,6 +101,7 @@ export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[]
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('repos', repos);
+    c.set('sessions', sessions);
     c.set('requestId', requestId);
     c.set('ip', ip);
     c.set('log', log);

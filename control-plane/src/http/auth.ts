@@ -1,46 +1,10 @@
 // Who is calling: a developer (bearer access token) or a developer's backend (Basic API key).
-import { findActiveApiKey, hmacKey, safeEqual } from '@beamline/core';
+import { findActiveApiKey, safeEqual } from '@beamline/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import jwt from 'jsonwebtoken';
 import type { Actor, AppCtx, Ctx } from '../context';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
 import { PERMISSIONS, roleMay, type PermissionName } from '../permissions';
 import type { HttpEnv } from './env';
-
-export interface AccessClaims {
-  sub: string;
-  typ: 'access';
-}
-
-export function signAccessToken(secret: string, userId: string, ttlSeconds: number): string {
-  return jwt.sign({ typ: 'access' }, hmacKey(secret), {
-    subject: userId,
-    expiresIn: ttlSeconds,
-    algorithm: 'HS256',
-    issuer: 'beamline',
-  });
-}
-
-/** Verified access tokens by their text, until they expire: each token's signature is checked once. */
-const verified = new Map<string, { secret: string; userId: string; exp: number }>();
-const MAX_VERIFIED = 50_000;
-
-function verifyAccessToken(secret: string, token: string): string {
-  const hit = verified.get(token);
-  if (hit && hit.secret === secret && hit.exp * 1000 > Date.now()) return hit.userId;
-  try {
-    const claims = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], issuer: 'beamline' }) as jwt.JwtPayload;
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string')
-      throw Unauthorized('unauthorized', 'Not an access token.');
-    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-    verified.set(token, { secret, userId: claims.sub, exp: claims.exp ?? 0 });
-    return claims.sub;
-  } catch (err) {
-    if (err instanceof jwt.TokenExpiredError)
-      throw Unauthorized('token_expired', 'The access token has expired; refresh it.');
-    throw Unauthorized('unauthorized', 'The access token is not valid.');
-  }
-}
 
 function decodeBasic(value: string): [string, string] | null {
   const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -61,7 +25,8 @@ async function resolveActor(c: Context<HttpEnv>, header: string): Promise<Actor>
   const deps = c.get('deps');
   const [scheme, value] = header.split(' ', 2);
   if (scheme?.toLowerCase() === 'bearer' && value) {
-    return { type: 'developer', userId: verifyAccessToken(deps.config.JWT_SECRET, value) };
+    const { userId } = await c.get('sessions').verify(value);
+    return { type: 'developer', userId };
   }
   if (scheme?.toLowerCase() === 'basic' && value) {
     const pair = decodeBasic(value);

@@ -1,5 +1,6 @@
 // The Hono environment of the control plane: what middleware puts on each request.
 import type { Logger } from '@beamline/core';
+import type { SessionGate } from '../accounts/sessions';
 import type { Actor } from '../context';
 import type { ControlPlaneDeps } from '../deps';
 import type { MemberRole } from '../permissions';
@@ -9,6 +10,8 @@ export interface HttpEnv {
   Variables: {
     deps: ControlPlaneDeps;
     repos: Repos;
+    /** This node's check of developer access tokens and their sessions. */
+    sessions: SessionGate;
     requestId: string;
     log: Logger;
     ip: string;

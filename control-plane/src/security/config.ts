@@ -9,8 +9,24 @@ export const accountSecurityEnv = {
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Beamline <no-reply@localhost>'),
-  /** /v1/dev/outbox: true serves it to anyone, false never; unset, to loopback callers when NODE_ENV=development. */
+  /**
+   * /v1/dev/outbox (the mails written to DATA_DIR/outbox, live reset links among them): served only when true,
+   * and then only to a developer session of the platform operator (OPERATOR_EMAILS).
+   */
+  DEV_OUTBOX: booleanFlag.optional(),
+  /** The former name of DEV_OUTBOX, still read when DEV_OUTBOX is unset. */
   MAIL_OUTBOX_ROUTES: booleanFlag.optional(),
+  /** Comma-separated emails of the platform's operators; unset, the operator is the first account registered. */
+  OPERATOR_EMAILS: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   EMAIL_VERIFICATION_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -14,13 +14,21 @@ const clock = {
 const epochNow = () => Math.floor(clock.now().getTime() / 1000);
 
 let t: TestControlPlane;
+/** The platform operator, who alone may read the development outbox. */
+let operator: { token: string };
 beforeAll(async () => {
-  t = await buildTestControlPlane({ MAIL_OUTBOX_ROUTES: 'true', PASSWORD_RESET_TTL_SECONDS: '600' }, clock);
+  t = await buildTestControlPlane(
+    { DEV_OUTBOX: 'true', OPERATOR_EMAILS: 'ops@example.com', PASSWORD_RESET_TTL_SECONDS: '600' },
+    clock,
+  );
+  operator = await t.api.register('ops@example.com');
 });
 afterAll(() => t.close());
 
 async function outboxTo(email: string) {
-  const res = await t.api.call('GET', `/v1/dev/outbox?to=${encodeURIComponent(email)}`);
+  const res = await t.api.call('GET', `/v1/dev/outbox?to=${encodeURIComponent(email)}`, {
+    auth: { bearer: operator.token },
+  });
   expect(res.status).toBe(200);
   return res.body.data as { subject: string; text: string; to: string }[];
 }
@@ -160,7 +168,11 @@ describe('two-factor authentication', () => {
       auth: { bearer: dev.token },
       body: { password: dev.password, code },
     });
-    expect(off.status).toBe(204);
+    expect(off.status).toBe(200);
+    // Every session ended, the caller's too; the answer carries its new one.
+    expect((await t.api.call('GET', '/v1/me', { auth: { bearer: dev.token } })).body.error.code).toBe('session_ended');
+    expect((await t.api.call('GET', '/v1/me', { auth: { bearer: off.body.accessToken } })).status).toBe(200);
+    expect(off.body.user.twoFactorEnabled).toBe(false);
     const login = await t.api.call('POST', '/v1/auth/login', { body: { email: dev.email, password: dev.password } });
     expect(login.body.accessToken).toBeTypeOf('string');
     expect(await t.store.collection('recovery_codes').count({ userId: dev.userId })).toBe(0);
@@ -235,20 +247,51 @@ describe('email verification and password reset through the mail port', () => {
 });
 
 describe('the development outbox', () => {
-  it('in development is served to this machine only; without development or the flag it does not exist', async () => {
+  it('is off unless DEV_OUTBOX=true, also in development on this machine', async () => {
     const dev = await buildTestControlPlane({ NODE_ENV: 'development' });
-    const prod = await buildTestControlPlane({ NODE_ENV: 'production' });
     try {
-      // app.request() has no socket: not a loopback caller.
-      const remote = await dev.api.call('GET', '/v1/dev/outbox');
-      expect(remote.status).toBe(404);
+      const first = await dev.api.register();
       const { port } = await dev.cp.listen(0, '127.0.0.1');
-      const local = await fetch(`http://127.0.0.1:${port}/v1/dev/outbox`);
-      expect(local.status).toBe(200);
-      expect((await prod.api.call('GET', '/v1/dev/outbox')).body.error.code).toBe('not_found');
+      const local = await fetch(`http://127.0.0.1:${port}/v1/dev/outbox`, {
+        headers: { authorization: `Bearer ${first.token}` },
+      });
+      expect(local.status).toBe(404);
     } finally {
       await dev.close();
-      await prod.close();
+    }
+  });
+
+  it('when on, answers only the operator; anyone else, on this machine too, gets the 404 of an unknown route', async () => {
+    const member = await t.api.register();
+    const { port } = await t.cp.listen(0, '127.0.0.1');
+    const get = (headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${port}/v1/dev/outbox`, { headers }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { error?: { code: string; message: string } },
+      }));
+    const unknown = await fetch(`http://127.0.0.1:${port}/v1/dev/outbox-nope`).then((r) => r.json());
+    for (const res of [await get(), await get({ authorization: `Bearer ${member.token}` })]) {
+      expect(res.status).toBe(404);
+      expect(res.body.error!.code).toBe(unknown.error.code);
+      expect(res.body.error!.message).toBe(unknown.error.message.replace('outbox-nope', 'outbox'));
+    }
+    const mine = await get({ authorization: `Bearer ${operator.token}` });
+    expect(mine.status).toBe(200);
+    expect(JSON.stringify(mine.body)).toContain(member.email);
+  });
+
+  it('without OPERATOR_EMAILS, the operator is the first account registered', async () => {
+    const other = await buildTestControlPlane({ DEV_OUTBOX: 'true' });
+    try {
+      const first = await other.api.register();
+      const second = await other.api.register();
+      const read = (token: string) => other.api.call('GET', '/v1/dev/outbox', { auth: { bearer: token } });
+      expect((await read(second.token)).status).toBe(404);
+      const answer = await read(first.token);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.map((m: { to: string }) => m.to)).toContain(second.email);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -106,6 +106,7 @@ describe('a deleted account', () => {
     expect(del.status, JSON.stringify(del.body)).toBeLessThan(300);
     const res = await t.api.call('POST', '/v1/apps', { auth: { bearer: dev.token }, body: { name: 'ghost' } });
     expect(res.status).toBe(401);
-    expect((await t.api.call('GET', '/v1/apps', { auth: { bearer: dev.token } })).body.data).toEqual([]);
+    expect(res.body.error.code).toBe('session_ended');
+    expect((await t.api.call('GET', '/v1/apps', { auth: { bearer: dev.token } })).status).toBe(401);
   });
 });

@@ -1,7 +1,8 @@
-// The signed-in developer's account: two-factor authentication, email verification, data export, deletion.
+// The signed-in developer's account: email verification, password and sessions, two-factor authentication, data
+// export, deletion.
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, setSession, type User } from '../api/client';
+import { api, setSession, type Session, type User } from '../api/client';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, CopyButton, ErrorBanner, Notice, PageHeader, Spinner } from '../components/ui';
 
@@ -43,8 +44,12 @@ function TwoFactor() {
   const confirm = useAction(() =>
     api<{ recoveryCodes: string[] }>('/v1/me/2fa/confirm', { method: 'POST', body: { code: code.trim() } }),
   );
+  // Turning 2FA off ends every session; the answer is this browser's new one.
   const disable = useAction(() =>
-    api('/v1/me/2fa/disable', { method: 'POST', body: { password, ...factor(code) } }).then(() => true),
+    api<Session>('/v1/me/2fa/disable', { method: 'POST', body: { password, ...factor(code) } }).then((next) => {
+      setSession(next);
+      return true;
+    }),
   );
   const regenerate = useAction(() =>
     api<{ recoveryCodes: string[] }>('/v1/me/2fa/recovery-codes', {
@@ -153,6 +158,92 @@ function TwoFactor() {
   );
 }
 
+function PasswordAndSessions({ twoFactorEnabled }: { twoFactorEnabled: boolean }) {
+  const navigate = useNavigate();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [code, setCode] = useState('');
+  const [changed, setChanged] = useState(false);
+  // A new password ends every session; the answer is this browser's new one.
+  const change = useAction(() =>
+    api<Session>('/v1/me/password', {
+      method: 'POST',
+      body: { currentPassword: current, newPassword: next, ...(code ? factor(code) : {}) },
+    }).then((session) => {
+      setSession(session);
+      return true;
+    }),
+  );
+  const everywhere = useAction(() => api('/v1/auth/logout-all', { method: 'POST' }).then(() => true));
+  return (
+    <section className="card stack">
+      <h2>Password and sessions</h2>
+      <ErrorBanner message={change.error ?? everywhere.error} />
+      {changed && <Notice kind="success">Password changed; every other session was signed out.</Notice>}
+      <form
+        className="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setChanged(false);
+          if (await change.run()) {
+            setChanged(true);
+            setCurrent('');
+            setNext('');
+            setCode('');
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor="pw-current">Current password</label>
+          <input
+            id="pw-current"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="pw-new">New password (10 characters or more)</label>
+          <input
+            id="pw-new"
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
+        </div>
+        {twoFactorEnabled && (
+          <div className="field">
+            <label htmlFor="pw-code">Code or recovery code</label>
+            <input id="pw-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          </div>
+        )}
+        <button type="submit" className="btn" disabled={change.busy}>
+          Change password
+        </button>
+      </form>
+      <p>Lost a device, or signed in somewhere you should not have? End every session, this one included.</p>
+      <button
+        type="button"
+        className="btn btn-danger"
+        disabled={everywhere.busy}
+        onClick={async () => {
+          if (await everywhere.run()) {
+            setSession(null);
+            navigate('/login');
+          }
+        }}
+      >
+        Sign out everywhere
+      </button>
+    </section>
+  );
+}
+
 export default function Account() {
   const navigate = useNavigate();
   const me = useResource((signal) => api<{ user: AccountUser }>('/v1/me', { signal }), []);
@@ -195,6 +286,7 @@ export default function Account() {
           </>
         )}
       </section>
+      <PasswordAndSessions twoFactorEnabled={user.twoFactorEnabled} />
       <TwoFactor />
       <section className="card stack">
         <h2>Your data</h2>

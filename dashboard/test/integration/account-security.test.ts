@@ -1,7 +1,7 @@
 // Account security in Debian's Chromium against the real all-in-one platform: a developer turns on two-factor
 // authentication by scanning nothing but the shown secret, logs in with a recovery code as the second step,
 // stays signed in across a reload with no access token in storage, and resets a forgotten password through the
-// development outbox.
+// development outbox, which the platform operator reads.
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,11 +14,20 @@ let page: Page;
 const consoleErrors: string[] = [];
 const email = `sec-${Date.now()}@example.com`;
 const password = 'first long password';
+/** The platform operator, who alone may read the development outbox. */
+const operatorEmail = `ops-${Date.now()}@example.com`;
+const operatorPassword = 'operator long password';
 let recoveryCodes: string[] = [];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
-  platform = await startTestPlatform({ MAIL_OUTBOX_ROUTES: 'true' });
+  platform = await startTestPlatform({ DEV_OUTBOX: 'true', OPERATOR_EMAILS: operatorEmail });
+  const operator = await fetch(`${platform.urls.api}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: operatorEmail, password: operatorPassword }),
+  });
+  expect(operator.status).toBe(201);
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(15_000);
@@ -83,11 +92,18 @@ describe('two-factor authentication in the dashboard', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Mail me a link' }).click();
     await expect.poll(() => page.getByText('Check your mail').isVisible()).toBe(true);
-    await page.goto(`${platform.urls.dashboard}/dev/outbox`);
-    await page
-      .getByRole('link', { name: /reset-password\?token=/ })
-      .first()
-      .click();
+    // The operator reads the outbox in a browser of their own; a developer without that role sees nothing there.
+    const ops = await (await browser.newContext()).newPage();
+    await ops.goto(`${platform.urls.dashboard}/dev/outbox`);
+    await ops.getByRole('link', { name: 'Log in' }).click();
+    await ops.getByLabel('Email').fill(operatorEmail);
+    await ops.getByLabel('Password').fill(operatorPassword);
+    await ops.getByRole('button', { name: 'Log in' }).click();
+    await ops.waitForURL(/\/dev\/outbox$/);
+    const link = ops.getByRole('link', { name: /reset-password\?token=/ }).first();
+    const href = (await link.getAttribute('href'))!;
+    await ops.context().close();
+    await page.goto(href);
     await page.getByLabel(/New password/).fill('second long password');
     await page.getByRole('button', { name: 'Set the password' }).click();
     await expect.poll(() => page.getByText('Password changed').isVisible()).toBe(true);
