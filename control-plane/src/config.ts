@@ -5,6 +5,7 @@ import { opsEnv } from './ops/config';
 import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
 import { accountSecurityEnv } from './security/config';
+import { parseProxyTrust } from './http/client-address';
 import { guestEnv } from './branding/config';
 
 export const controlPlaneEnv = {
@@ -45,7 +46,16 @@ export const controlPlaneEnv = {
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(12_000),
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
-  TRUST_PROXY: booleanFlag.default(false),
+  /** false, true (one proxy), a number of proxies, or trusted proxy addresses/CIDRs (http/client-address.ts). */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const trust = parseProxyTrust(value);
+      if (typeof trust !== 'string') return trust;
+      ctx.addIssue({ code: 'custom', message: trust });
+      return z.NEVER;
+    }),
   ...accountSecurityEnv,
   ...webhookEnv,
   ...usageEnv,

@@ -17,6 +17,7 @@ import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
 import { createSessionGate, type SessionGate } from '../accounts/sessions';
 import { authenticate } from './auth';
+import { clientAddress } from './client-address';
 import type { HttpEnv } from './env';
 import { errorBody, handleError } from './errors';
 import { routeOf } from '../ops/metrics';
@@ -93,11 +94,9 @@ export function buildHttpApp(
     const started = performance.now();
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : `req_${randomUUID().replaceAll('-', '')}`;
-    const forwarded = deps.config.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    let ip = forwarded ?? 'unknown';
     // app.request() (in-process calls) has no socket to ask.
-    if (!forwarded && (c.env as { incoming?: unknown } | undefined)?.incoming)
-      ip = getConnInfo(c).remote.address ?? 'unknown';
+    const peer = (c.env as { incoming?: unknown } | undefined)?.incoming ? getConnInfo(c).remote.address : undefined;
+    const ip = clientAddress(peer, c.req.header('x-forwarded-for'), deps.config.TRUST_PROXY);
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('repos', repos);
