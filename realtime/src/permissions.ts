@@ -14,19 +14,39 @@ export type SocketAction =
   Exclude<ClientRequestName, 'events.subscribe' | 'events.unsubscribe'> | 'events.app' | 'events.stream';
 
 /**
- * How far a grant reaches. The dispatcher refuses an action without a grant; the condition a grant names is
- * checked by the verb (it reads what it needs anyway), except `guest-*`'s channel, checked in dispatch.
+ * How far a grant reaches: a short label (the generated table in security.md) and what it means. The dispatcher
+ * refuses an action without a grant; the condition a grant names is checked by the verb (it reads what it needs
+ * anyway), except the channel of `guest-*` grants, checked in dispatch.
  */
 export const GRANTS = {
-  yes: 'yes, within the verb’s rules (members-only channels admit their members, bans, mutes, slow mode)',
-  own: 'their own messages only',
-  'own-or-channel-moderator': 'their own messages; any message in a channel that names them a moderator',
-  'channel-moderator': 'only in channels that name them a moderator',
-  'guest-channel': 'only the channel of the token’s `channel` claim, unless the stream’s guest chat is `off`',
-  'guest-chat': 'only in the channel of the token’s `channel` claim, and only while the stream’s guest chat is `chat`',
-  'guest-own': 'their own messages in the token’s channel, while the stream’s guest chat is `chat`',
-  watchable: 'a stream it may watch (public, or signed with a valid `playbackToken`): live, offline, viewer count',
-  'all-events': 'every event of any stream of the app',
+  yes: { label: 'yes', meaning: 'within the verb’s own rules (members-only channels, bans, mutes, slow mode)' },
+  own: { label: 'own messages', meaning: 'only their own messages' },
+  'own-or-channel-moderator': {
+    label: 'own; any as channel moderator',
+    meaning: 'their own messages, and any message of a channel that names them a moderator',
+  },
+  'channel-moderator': {
+    label: 'as channel moderator',
+    meaning: 'only in channels that name them a moderator (never app-wide)',
+  },
+  'guest-channel': {
+    label: 'own channel',
+    meaning: 'only the channel of the token’s `channel` claim, unless the stream’s guest chat is `off`',
+  },
+  'guest-chat': {
+    label: 'own channel, chat mode',
+    meaning: 'only in the channel of the token’s `channel` claim, while the stream’s guest chat is `chat`',
+  },
+  'guest-own': {
+    label: 'own messages, chat mode',
+    meaning: 'their own messages in the token’s channel, while the stream’s guest chat is `chat`',
+  },
+  watchable: {
+    label: 'streams it may watch',
+    meaning:
+      'a public stream, or a signed one with a valid `playbackToken`; only its viewer-facing events (live, offline, viewer count)',
+  },
+  'all-events': { label: 'every event', meaning: 'every event of any stream of the app' },
 } as const;
 export type Grant = keyof typeof GRANTS;
 

@@ -1,6 +1,7 @@
 // Generated from protocol/src/realtime.ts by scripts/docs/generate.ts; do not edit.
 // The realtime (Socket.IO) contract: client request names, their payloads and acknowledgements.
-import type { ChatMessage, EventEnvelope, PresenceMember } from './events';
+import type { AnyEventType, ChatMessage, EventEnvelope, PresenceMember } from './events';
+import type { GuestChatMode } from './tokens';
 
 /** The one Socket.IO event the server sends; it carries an EventEnvelope. */
 export const SERVER_EVENT = 'event' as const;
@@ -111,8 +112,32 @@ export interface ModerationDeleteRequest {
   messageId: string;
 }
 export interface EventsSubscribeRequest {
-  /** Only this stream's events; omit for every platform event of the app. */
+  /**
+   * Only this stream's events; omit for every platform event of the app (admin tokens and the dashboard's session
+   * only). End users and guests receive a stream's viewer-facing events (VIEWER_EVENT_TYPES) only.
+   */
   streamId?: string;
+  /** For a signed stream, an end user's or guest's playback token of that stream (the one the player uses). */
+  playbackToken?: string;
+}
+
+/** The events of one stream a viewer (an end user or guest) may follow: nothing about other viewers or streams. */
+export const VIEWER_EVENT_TYPES = [
+  'stream.live',
+  'stream.offline',
+  'viewer.count.update',
+] as const satisfies readonly AnyEventType[];
+
+/**
+ * A stream's guest chat mode: its own setting, else `chat` for a public stream of an app whose branding allows
+ * guest chat, else `off` (a signed stream is closed to guests unless its owner opens it).
+ */
+export function guestChatModeOf(
+  stream: { playbackPolicy?: string; guestChat?: GuestChatMode | null },
+  brandingGuestChat: boolean,
+): GuestChatMode {
+  if (stream.guestChat) return stream.guestChat;
+  return stream.playbackPolicy === 'public' && brandingGuestChat ? 'chat' : 'off';
 }
 
 /** Every client request: its name, what it sends and what its acknowledgement carries on success. */
