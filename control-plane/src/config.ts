@@ -5,6 +5,7 @@ import { opsEnv } from './ops/config';
 import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
 import { accountSecurityEnv } from './security/config';
+import { streamEnv } from './streams/config';
 import { parseProxyTrust } from './http/client-address';
 import { guestEnv } from './branding/config';
 
@@ -58,6 +59,7 @@ export const controlPlaneEnv = {
     }),
   ...accountSecurityEnv,
   ...webhookEnv,
+  ...streamEnv,
   ...usageEnv,
   ...opsEnv,
   ...guestEnv,

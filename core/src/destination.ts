@@ -4,6 +4,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
 
 export type ResolveAll = (hostname: string) => Promise<string[]>;
 
@@ -268,3 +269,6 @@ export function parseAllowedHosts(value: string): string[] {
     )
     .filter(Boolean);
 }
+
+/** A configuration variable holding an allow-list (WEBHOOK_ALLOWED_HOSTS, RESTREAM_ALLOWED_HOSTS); empty by default. */
+export const allowedHostsVar = z.string().default('').transform(parseAllowedHosts);

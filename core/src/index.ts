@@ -4,6 +4,7 @@ export * from './bus';
 export * from './config';
 export * from './crypto';
 export * from './destination';
+export * from './edge-signature';
 export * from './logger';
 export * from './ratelimit';
 export * from './secrets';

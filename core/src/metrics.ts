@@ -16,6 +16,8 @@ export interface Metrics {
   readonly ffmpegSpeed: Histogram;
   /** Webhook attempts by result: succeeded, http_4xx, http_5xx, network_error, refused. */
   readonly webhookAttempts: Counter<'result'>;
+  /** Signed edge ↔ control-plane requests refused, by reason (missing, invalid, stale, replayed). */
+  readonly edgeAuthFailures: Counter<'reason'>;
   /** A gauge read when Prometheus scrapes (sockets connected, live streams, queue depth …). */
   gauge(name: string, help: string, read: () => number | Promise<number>): void;
   /** Times one HTTP request: call the returned function with the route and status when it is answered. */
@@ -85,7 +87,20 @@ export function createMetrics(service: ServiceName): Metrics {
         registers,
       }),
   );
-  const own = { realtime: [messages], 'media-edge': [hlsBytes, ffmpegSpeed], 'control-plane': [webhookAttempts] };
+  const edgeAuthFailures = lazy(
+    () =>
+      new Counter({
+        name: 'beamline_edge_auth_failures_total',
+        help: 'Requests between the edge and the control plane refused for a missing, bad, stale or replayed signature.',
+        labelNames: ['reason'] as const,
+        registers,
+      }),
+  );
+  const own = {
+    realtime: [messages],
+    'media-edge': [hlsBytes, ffmpegSpeed, edgeAuthFailures],
+    'control-plane': [webhookAttempts, edgeAuthFailures],
+  };
   for (const make of own[service]) make();
   const observeHttp: Metrics['observeHttp'] = (method, route, status, ms) => {
     // One labelled child per series, so an observation does not hash its labels again.
@@ -111,6 +126,9 @@ export function createMetrics(service: ServiceName): Metrics {
     },
     get webhookAttempts() {
       return webhookAttempts();
+    },
+    get edgeAuthFailures() {
+      return edgeAuthFailures();
     },
     gauge(name, help, read) {
       new Gauge({

@@ -1,5 +1,5 @@
 // The media edge's configuration, parsed once and strictly from the environment.
-import { booleanFlag, logLevel, parseEnv, port, secret, shutdownDrainMs } from '@beamline/core';
+import { allowedHostsVar, booleanFlag, logLevel, parseEnv, port, secret, shutdownDrainMs } from '@beamline/core';
 import { z } from 'zod';
 
 export const mediaEdgeEnv = {
@@ -9,6 +9,10 @@ export const mediaEdgeEnv = {
   HLS_PORT: port(8000),
   CONTROL_PLANE_URL: z.url().default('http://127.0.0.1:8080'),
   EDGE_SECRET: secret,
+  /** The edge secret being rotated out: still accepted, and signed with beside EDGE_SECRET. */
+  EDGE_SECRET_PREVIOUS: secret.optional(),
+  /** Hosts, IP addresses or CIDR ranges a restream may connect to although they are loopback or private. */
+  RESTREAM_ALLOWED_HOSTS: allowedHostsVar,
   /** How the control plane reaches this edge (recording deletion); defaults to loopback on HLS_PORT. */
   EDGE_URL: z.url().optional(),
   DATA_DIR: z.string().default('./data'),

@@ -1,4 +1,6 @@
-// The edge's client of the control plane's internal API (/internal/edge/*), authenticated with EDGE_SECRET.
+// The edge's client of the control plane's internal API (/internal/edge/*): every request signed with the edge
+// secret (and the previous one during a rotation).
+import { EDGE_SIGNATURE_HEADER, signEdgeRequest } from '@beamline/core';
 import { request } from 'undici';
 import { z } from 'zod';
 
@@ -105,24 +107,25 @@ export class ControlPlaneError extends Error {
 export class ControlPlaneClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly secret: string,
+    private readonly secrets: readonly string[],
   ) {}
 
   private async call(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 3_000): Promise<unknown> {
+    const text = body === undefined ? null : JSON.stringify(body);
     const res = await request(`${this.baseUrl.replace(/\/$/, '')}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${this.secret}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        [EDGE_SIGNATURE_HEADER]: signEdgeRequest(this.secrets, { method, path, body: text }),
+        ...(text === null ? {} : { 'content-type': 'application/json' }),
       },
-      body: body === undefined ? null : JSON.stringify(body),
+      body: text,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await res.body.text();
+    const answer = await res.body.text();
     if (res.statusCode >= 300)
-      throw new ControlPlaneError(res.statusCode, `${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
-    return text ? (JSON.parse(text) as unknown) : null;
+      throw new ControlPlaneError(res.statusCode, `${method} ${path}: ${res.statusCode} ${answer.slice(0, 200)}`);
+    return answer ? (JSON.parse(answer) as unknown) : null;
   }
 
   async publishAuth(streamKey: string): Promise<PublishDecision> {

@@ -1,6 +1,6 @@
 // The media edge as a service: RTMP ingest gated by the control plane's key check, live streams, HLS delivery,
 // usage reports and disk cleanup. Built from its config by main.ts or by the all-in-one root.
-import type { Logger, Metrics } from '@beamline/core';
+import { createEdgeVerifier, edgeSecrets, memorySeenNonces, type Logger, type Metrics } from '@beamline/core';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -60,7 +60,8 @@ export async function createMediaEdge(
   } catch (err) {
     throw new Error(`ffmpeg is not usable at "${config.FFMPEG_PATH}" (set FFMPEG_PATH): ${String(err)}`);
   }
-  const cp = new ControlPlaneClient(config.CONTROL_PLANE_URL, config.EDGE_SECRET);
+  const secrets = edgeSecrets(config);
+  const cp = new ControlPlaneClient(config.CONTROL_PLANE_URL, secrets);
   const files = new HotFiles(config.HLS_CACHE_MB * 1024 * 1024, { maxIdleMs: config.HLS_CACHE_IDLE_SECONDS * 1000 });
   const access = new PlaybackAccess(cp, config.PLAYBACK_CACHE_SECONDS * 1000, log);
   const viewers = new ViewerMeter();
@@ -180,7 +181,11 @@ export async function createMediaEdge(
       access,
       files,
       viewers,
-      edgeSecret: config.EDGE_SECRET,
+      verifyInternal: createEdgeVerifier({
+        secrets,
+        seen: memorySeenNonces(),
+        onFailure: (reason) => metrics?.edgeAuthFailures.inc({ reason }),
+      }),
       log,
       recordingMeta,
       deleteRecording,

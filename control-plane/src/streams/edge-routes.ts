@@ -1,5 +1,13 @@
-// The internal edge API (/internal/edge/*): only callers holding EDGE_SECRET; not part of the public document.
-import { safeEqual } from '@beamline/core';
+// The internal edge API (/internal/edge/*): only requests signed with the edge secret (core/src/edge-signature.ts),
+// each once and within 60 s of its timestamp; not part of the public document.
+import {
+  createEdgeVerifier,
+  EDGE_AUTH_MESSAGES,
+  EDGE_SIGNATURE_HEADER,
+  edgeSecrets,
+  memorySeenNonces,
+  redisSeenNonces,
+} from '@beamline/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { ControlPlaneDeps } from '../deps';
@@ -109,11 +117,25 @@ function param(value: string | undefined): string {
 
 export function edgeRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
+  const verify = createEdgeVerifier({
+    secrets: edgeSecrets(deps.config),
+    // the window is wall-clock time shared with the edges, not the (injectable) business clock;
+    // on a cluster every node sees the nonces any of them accepted
+    seen: deps.redis ? redisSeenNonces(deps.redis) : memorySeenNonces(),
+    onFailure: (reason) => deps.metrics?.edgeAuthFailures.inc({ reason }),
+  });
   app.use('/internal/edge/*', async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!given || !safeEqual(given, deps.config.EDGE_SECRET))
-      throw Unauthorized('unauthorized', 'The edge secret is missing or wrong.');
+    const url = new URL(c.req.url);
+    const bodyless = c.req.method === 'GET' || c.req.method === 'HEAD';
+    // a copy: the route reads the body itself
+    const body = bodyless ? null : new Uint8Array(await c.req.raw.clone().arrayBuffer());
+    const failure = await verify({
+      method: c.req.method,
+      path: `${url.pathname}${url.search}`,
+      body,
+      header: c.req.header(EDGE_SIGNATURE_HEADER),
+    });
+    if (failure) throw Unauthorized(failure, EDGE_AUTH_MESSAGES[failure]);
     c.set('actor', { type: 'edge' });
     await next();
   });

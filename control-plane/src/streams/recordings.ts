@@ -1,4 +1,5 @@
 // Recordings: what the edge kept of a live session, as a VOD playlist with a thumbnail.
+import { EDGE_SIGNATURE_HEADER, signEdgeRequest } from '@beamline/core';
 import type { AppCtx } from '../context';
 import { NotFound } from '../errors';
 import { paginate } from '../http/pagination';
@@ -37,15 +38,19 @@ export async function getRecording(ctx: AppCtx, recordingId: string) {
   return rec;
 }
 
-/** Removes the record, then asks the edge holding the files to delete them (best effort, logged). */
-export async function deleteRecording(ctx: AppCtx, edgeSecret: string, recordingId: string) {
+/**
+ * Removes the record, then asks the edge holding the files to delete them (best effort, logged), in a request
+ * signed with the edge secrets (EDGE_SECRET, and EDGE_SECRET_PREVIOUS during a rotation).
+ */
+export async function deleteRecording(ctx: AppCtx, edgeSecrets: readonly string[], recordingId: string) {
   const rec = await getRecording(ctx, recordingId);
   await repo(ctx).deleteOne({ id: recordingId });
   if (!rec.edgeUrl) return;
+  const path = `/internal/recordings/${rec.id}`;
   try {
-    const res = await fetch(`${rec.edgeUrl.replace(/\/$/, '')}/internal/recordings/${rec.id}`, {
+    const res = await fetch(`${rec.edgeUrl.replace(/\/$/, '')}${path}`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${edgeSecret}` },
+      headers: { [EDGE_SIGNATURE_HEADER]: signEdgeRequest(edgeSecrets, { method: 'DELETE', path }) },
       signal: AbortSignal.timeout(5_000),
     });
     if (!res.ok && res.status !== 404) ctx.log.warn({ recordingId, status: res.status }, 'edge refused deletion');

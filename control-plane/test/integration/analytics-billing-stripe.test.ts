@@ -1,7 +1,15 @@
 // The Stripe adapter of the payment-provider port, run against a local fake that speaks Stripe's HTTP API
 // shape (test/stripe-fake.ts: same paths, auth, form bodies, idempotency replays and error body) — not
 // against Stripe itself. The adapter is on only because STRIPE_SECRET_KEY is set here.
-import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, SecretBox } from '@beamline/core';
+import {
+  createEventPublisher,
+  createLogger,
+  EDGE_SIGNATURE_HEADER,
+  EmbeddedStore,
+  InProcessBus,
+  SecretBox,
+  signEdgeRequest,
+} from '@beamline/core';
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,9 +84,16 @@ describe('Stripe adapter (against a local Stripe-shaped fake)', () => {
         },
       ],
     };
+    const raw = JSON.stringify(report);
     const sent = await api.call('POST', '/internal/edge/usage', {
-      body: report,
-      headers: { authorization: `Bearer ${EDGE_SECRET}` },
+      raw,
+      headers: {
+        [EDGE_SIGNATURE_HEADER]: signEdgeRequest([EDGE_SECRET], {
+          method: 'POST',
+          path: '/internal/edge/usage',
+          body: raw,
+        }),
+      },
     });
     expect(sent.status).toBe(200);
 

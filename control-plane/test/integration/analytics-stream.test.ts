@@ -3,6 +3,7 @@
 // the viewers downloaded. Every usage report of the edge is then sent twice more: nothing may change.
 // A second publish of the same Free app meanwhile is over its concurrent-stream limit and must be refused.
 // This file runs about 80 s (the one long test of the analytics suite).
+import { EDGE_SIGNATURE_HEADER, signEdgeRequest } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -83,12 +84,15 @@ async function watch(masterUrl: string, ms: number): Promise<ViewerResult> {
   return out;
 }
 
-const edgePost = (body: unknown) =>
-  fetch(`${t.api}/internal/edge/usage`, {
+const edgePost = (body: unknown) => {
+  const raw = JSON.stringify(body);
+  const signature = signEdgeRequest([EDGE_SECRET], { method: 'POST', path: '/internal/edge/usage', body: raw });
+  return fetch(`${t.api}/internal/edge/usage`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${EDGE_SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: { [EDGE_SIGNATURE_HEADER]: signature, 'content-type': 'application/json' },
+    body: raw,
   });
+};
 
 describe('analytics from a real stream', () => {
   it('shows 3 viewers, their watch minutes and bytes, a minute of ingest; retries change nothing; a second live stream of a Free app is refused', async () => {

@@ -1,4 +1,5 @@
 // Streams, transcoding profiles and the internal edge API through the HTTP routes (in-process).
+import { EDGE_SIGNATURE_HEADER, signEdgeRequest } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
@@ -16,8 +17,15 @@ afterAll(() => t.close());
 
 const asKey = (a: { key: string; secret: string }) => ({ basic: [a.key, a.secret] as [string, string] });
 const v1 = (path: string) => `/v1/apps/${app.appId}${path}`;
-const edge = (method: string, path: string, body?: unknown, secret = EDGE_SECRET) =>
-  t.api.call(method, `/internal/edge${path}`, { body, headers: secret ? { authorization: `Bearer ${secret}` } : {} });
+const edge = (method: string, path: string, body?: unknown, secret = EDGE_SECRET) => {
+  const full = `/internal/edge${path}`;
+  const raw = body === undefined ? undefined : JSON.stringify(body);
+  const signature = signEdgeRequest([secret], { method, path: full, body: raw ?? null });
+  return t.api.call(method, full, {
+    ...(raw === undefined ? {} : { raw }),
+    headers: secret ? { [EDGE_SIGNATURE_HEADER]: signature } : {},
+  });
+};
 
 describe('streams API', () => {
   it('creates, lists by status, updates and deletes streams with stable error codes', async () => {

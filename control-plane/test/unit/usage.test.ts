@@ -1,5 +1,13 @@
 // Meters, plans, quotas and invoices through the HTTP routes and the internal edge API (in-process, set clock).
-import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, SecretBox } from '@beamline/core';
+import {
+  createEventPublisher,
+  createLogger,
+  EDGE_SIGNATURE_HEADER,
+  EmbeddedStore,
+  InProcessBus,
+  SecretBox,
+  signEdgeRequest,
+} from '@beamline/core';
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,8 +61,11 @@ afterAll(async () => {
   dir.remove();
 });
 
-const edge = (body: unknown) =>
-  api.call('POST', '/internal/edge/usage', { body, headers: { authorization: `Bearer ${EDGE_SECRET}` } });
+const edge = (body: unknown) => {
+  const raw = JSON.stringify(body);
+  const signature = signEdgeRequest([EDGE_SECRET], { method: 'POST', path: '/internal/edge/usage', body: raw });
+  return api.call('POST', '/internal/edge/usage', { raw, headers: { [EDGE_SIGNATURE_HEADER]: signature } });
+};
 const events = (appId: string, type: string) =>
   store.collection<{ id: string; appId: string; type: string; data: any }>('events').find({ appId, type });
 

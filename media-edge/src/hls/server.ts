@@ -1,7 +1,7 @@
 // HLS delivery on plain node:http: /hls/{playbackId}/… (live) and /vod/{recordingId}/… (recordings).
 // Every request of a signed stream carries a playback token; playlists are rewritten so the token
 // travels on to variants and segments. Hot path: in-memory files, cached policy and token checks.
-import { safeEqual, type Logger } from '@beamline/core';
+import { EDGE_AUTH_MESSAGES, EDGE_SIGNATURE_HEADER, type EdgeVerifier, type Logger } from '@beamline/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { PlaybackInfo } from '../control-plane';
@@ -19,7 +19,8 @@ export interface HlsServerOptions {
   access: PlaybackAccess;
   files: HotFiles;
   viewers: ViewerMeter;
-  edgeSecret: string;
+  /** Checks the signature of the control plane's requests to /internal/*. */
+  verifyInternal: EdgeVerifier;
   log: Logger;
   /** The recording's playback id (for its token check), or null when the edge holds no such recording. */
   recordingMeta(recordingId: string): Promise<RecordingMeta | null>;
@@ -124,6 +125,20 @@ function sendBody(req: IncomingMessage, res: ServerResponse, body: Buffer, type:
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+/** The request's body, or null past `max` bytes. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size > max ? null : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
 export function createHlsServer(opts: HlsServerOptions): Server {
   const { files, access, viewers } = opts;
   const playlistTtl = opts.playlistTtlMs ?? 200;
@@ -196,9 +211,16 @@ export function createHlsServer(opts: HlsServerOptions): Server {
   }
 
   async function internal(req: IncomingMessage, res: ServerResponse, parts: string[]) {
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ') || !safeEqual(header.slice(7), opts.edgeSecret))
-      return fail(res, 401, 'unauthorized', 'The edge secret is missing or wrong.');
+    const body = await readBody(req, 64 * 1024);
+    if (body === null) return fail(res, 413, 'payload_too_large', 'The request body is too large.');
+    const header = req.headers[EDGE_SIGNATURE_HEADER];
+    const failure = await opts.verifyInternal({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      body,
+      header: typeof header === 'string' ? header : undefined,
+    });
+    if (failure) return fail(res, 401, failure, EDGE_AUTH_MESSAGES[failure]);
     if (req.method === 'DELETE' && parts[2] === 'recordings' && parts.length === 4 && RECORDING_ID.test(parts[3]!)) {
       const removed = await opts.deleteRecording(parts[3]!);
       if (!removed) return fail(res, 404, 'recording_not_found', 'This edge holds no such recording.');
