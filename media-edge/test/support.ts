@@ -180,7 +180,7 @@ export function ffprobe(
   });
 }
 
-export async function waitForStatus(t: EdgeTest, streamId: string, status: string, timeoutMs = 20_000) {
+export async function waitForStatus(t: Pick<EdgeTest, 'call'>, streamId: string, status: string, timeoutMs = 20_000) {
   return waitFor(
     async () => {
       const res = await t.call('GET', `/streams/${streamId}`);
