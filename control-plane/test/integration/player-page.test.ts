@@ -291,7 +291,7 @@ describe('stream secrets by role', () => {
     expect(reset.body.streamKey).toMatch(/^lsk_/);
 
     // No platform event of the stream carries a key.
-    const events = await t.store.collection<{ appId: string }>('events').find({ appId: app.appId });
+    const events = await t.store.collection<{ id: string; appId: string }>('events').find({ appId: app.appId });
     expect(events.length).toBeGreaterThan(0);
     for (const s of [...secrets, reset.body.streamKey]) expect(JSON.stringify(events)).not.toContain(s);
   });

@@ -27,7 +27,7 @@ export function request<T = Record<string, unknown>>(socket: Socket, name: strin
   return new Promise((resolve, reject) => {
     socket.timeout(10_000).emit(name, payload, (err: Error | null, ack: Ack<T>) => {
       if (err) return reject(new Error('The realtime server did not answer in time.'));
-      if (ack?.error) return reject(new Error(ack.error.message));
+      if (ack?.error) return reject(Object.assign(new Error(ack.error.message), { code: ack.error.code }));
       resolve(ack as T);
     });
   });

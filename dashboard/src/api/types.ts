@@ -1,4 +1,5 @@
 // The API's resource shapes as the dashboard reads them.
+import type { GuestChatMode } from '@beamline/protocol';
 
 export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
 export const ROLES: Role[] = ['owner', 'admin', 'editor', 'viewer'];
@@ -71,7 +72,8 @@ export type StreamStatus = 'idle' | 'live' | 'disconnected' | 'disabled';
 export interface Stream {
   id: string;
   name: string;
-  streamKey: string;
+  /** Absent for roles that may not change the stream (viewers), as are publishUrl and restream keys. */
+  streamKey?: string;
   playbackId: string;
   playbackPolicy: 'public' | 'signed';
   latencyMode: 'standard' | 'low';
@@ -80,8 +82,9 @@ export interface Stream {
   reconnectWindowSeconds: number;
   enabled: boolean;
   status: StreamStatus;
+  guestChat: GuestChatMode | null;
   rtmpUrl: string;
-  publishUrl: string;
+  publishUrl?: string;
   hlsUrl: string;
   thumbnailUrl: string;
   ingest: {
@@ -228,6 +231,6 @@ export interface WatchInfo {
     liveStartedAt: string | null;
     hlsUrl: string;
   };
-  chat: { channelId: string; guestAccess: boolean; realtimeUrl: string };
+  chat: { channelId: string; guestAccess: boolean; guestChat: GuestChatMode; realtimeUrl: string };
   branding: Branding;
 }

@@ -86,7 +86,7 @@ function Console({ appId, channelId, canModerate }: { appId: string; channelId: 
   const [channel, setChannel] = useState<Channel | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
-  const [target, setTarget] = useState<{ kind: 'ban' | 'mute'; message: ChatMessage } | null>(null);
+  const [target, setTarget] = useState<{ kind: RestrictionKind; message: ChatMessage } | null>(null);
   const socketRef = useRef<Socket | null>(null);
 
   useEffect(() => {
@@ -188,6 +188,14 @@ function Console({ appId, channelId, canModerate }: { appId: string; channelId: 
                     >
                       Ban
                     </button>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      title="Their messages keep reaching them, and nobody else"
+                      onClick={() => setTarget({ kind: 'shadow', message: m })}
+                    >
+                      Shadow-ban
+                    </button>
                   </div>
                 )}
               </li>
@@ -226,9 +234,14 @@ function Console({ appId, channelId, canModerate }: { appId: string; channelId: 
   );
 }
 
+/** A shadow ban is a ban the user does not notice: their messages reach only themselves. */
+type RestrictionKind = 'ban' | 'shadow' | 'mute';
+const RESTRICTION_LABEL: Record<RestrictionKind, string> = { ban: 'Ban', shadow: 'Shadow-ban', mute: 'Mute' };
+
 interface Restriction {
   id: string;
   userId: string;
+  shadow?: boolean;
   channelId?: string;
   reason?: string;
   until?: string;
@@ -276,7 +289,8 @@ function Restrictions({ appId, channelId, canModerate }: { appId: string; channe
               {list.map((r) => (
                 <li key={r.id} className="row-between">
                   <span className="small">
-                    <span className="mono">{r.userId}</span> {r.channelId ? 'in this channel' : 'app-wide'}
+                    <span className="mono">{r.userId}</span> {r.shadow ? '(shadow) ' : ''}
+                    {r.channelId ? 'in this channel' : 'app-wide'}
                     {r.until ? ` until ${formatDate(r.until)}` : ' for good'}
                   </span>
                   {canModerate && (
@@ -308,7 +322,7 @@ function RestrictModal({
 }: {
   appId: string;
   channelId: string;
-  target: { kind: 'ban' | 'mute'; message: ChatMessage } | null;
+  target: { kind: RestrictionKind; message: ChatMessage } | null;
   onClose(): void;
 }) {
   const [duration, setDuration] = useState(3600);
@@ -320,14 +334,15 @@ function RestrictModal({
       userId: target.message.userId,
       ...(scope === 'channel' ? { channelId } : {}),
       ...(duration > 0 ? { durationSeconds: duration } : {}),
-      ...(target.kind === 'ban' && reason.trim() ? { reason: reason.trim() } : {}),
+      ...(target.kind !== 'mute' && reason.trim() ? { reason: reason.trim() } : {}),
+      ...(target.kind === 'shadow' ? { shadow: true } : {}),
     };
-    await api(`/v1/apps/${appId}/${target.kind === 'ban' ? 'bans' : 'mutes'}`, { method: 'POST', body });
+    await api(`/v1/apps/${appId}/${target.kind === 'mute' ? 'mutes' : 'bans'}`, { method: 'POST', body });
     return true;
   });
   const who = target?.message.userName ?? target?.message.userId;
   return (
-    <Modal title={target?.kind === 'ban' ? `Ban ${who}` : `Mute ${who}`} open={!!target} onClose={onClose}>
+    <Modal title={target ? `${RESTRICTION_LABEL[target.kind]} ${who}` : ''} open={!!target} onClose={onClose}>
       <form
         className="stack"
         onSubmit={async (e) => {
@@ -344,7 +359,7 @@ function RestrictModal({
                 {d.label}
               </option>
             ))}
-            {target?.kind === 'ban' && <option value={0}>For good</option>}
+            {target && target.kind !== 'mute' && <option value={0}>For good</option>}
           </select>
         </div>
         <fieldset className="field">
@@ -358,7 +373,10 @@ function RestrictModal({
             Every channel of this app
           </label>
         </fieldset>
-        {target?.kind === 'ban' && (
+        {target?.kind === 'shadow' && (
+          <p className="hint">They can keep writing and see their own messages; nobody else sees them.</p>
+        )}
+        {target && target.kind !== 'mute' && (
           <div className="field">
             <label htmlFor="restrict-reason">Reason (optional)</label>
             <input id="restrict-reason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
@@ -369,7 +387,7 @@ function RestrictModal({
             Cancel
           </button>
           <button type="submit" className="btn btn-danger" disabled={act.busy}>
-            {target?.kind === 'ban' ? 'Ban' : 'Mute'}
+            {target ? RESTRICTION_LABEL[target.kind] : ''}
           </button>
         </div>
       </form>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { LiveIndicator, useAppEvents } from '../api/realtime';
+import type { GuestChatMode } from '@beamline/protocol';
 import type { Page, Recording, Stream } from '../api/types';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatBytes, formatDate, formatDuration, useAction, useResource } from '../components/hooks';
@@ -91,9 +92,17 @@ export default function StreamDetail() {
           <section className="card stack">
             <h2>Connect your encoder</h2>
             <CopyField label="RTMP server URL" value={s.rtmpUrl} testId="rtmp-url" />
-            <CopyField label="Stream key" value={s.streamKey} secret testId="stream-key" />
-            <p className="hint">Anyone with the stream key can broadcast here. Reset it if it leaks.</p>
-            {canWrite && (
+            {s.streamKey !== undefined ? (
+              <>
+                <CopyField label="Stream key" value={s.streamKey} secret testId="stream-key" />
+                <p className="hint">Anyone with the stream key can broadcast here. Reset it if it leaks.</p>
+              </>
+            ) : (
+              <p className="hint" data-testid="stream-key-hidden">
+                The stream key is shown to editors, admins and owners only: whoever holds it can broadcast here.
+              </p>
+            )}
+            {canWrite && s.streamKey !== undefined && (
               <div>
                 <button type="button" className="btn btn-small" onClick={() => setConfirm('reset')}>
                   Reset stream key
@@ -125,6 +134,7 @@ export default function StreamDetail() {
             <pre className="code">{`ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=30 -f lavfi -i sine \\
   -c:v libx264 -g 60 -c:a aac -f flv "${s.rtmpUrl}/<stream key>"`}</pre>
           </section>
+          <GuestChatSetting appId={appId} stream={s} canWrite={canWrite} onSaved={stream.setData} />
           <section className="card stack">
             <h2>Playback</h2>
             <CopyField label="HLS URL" value={s.hlsUrl} testId="hls-url" />
@@ -207,6 +217,57 @@ export default function StreamDetail() {
         </p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+const GUEST_CHAT_CHOICES: { value: GuestChatMode | ''; label: string }[] = [
+  { value: '', label: "App default (guests chat on public streams when the app's branding allows it)" },
+  { value: 'chat', label: 'Guests may chat' },
+  { value: 'read', label: 'Guests may only read' },
+  { value: 'off', label: 'No guest chat (only users signed in on your site)' },
+];
+
+/** Who may chat on the stream's player page; signed streams are closed to guests unless opened here. */
+function GuestChatSetting({
+  appId,
+  stream,
+  canWrite,
+  onSaved,
+}: {
+  appId: string;
+  stream: Stream;
+  canWrite: boolean;
+  onSaved(s: Stream): void;
+}) {
+  const save = useAction((value: GuestChatMode | null) =>
+    api<Stream>(`/v1/apps/${appId}/streams/${stream.id}`, { method: 'PATCH', body: { guestChat: value } }),
+  );
+  return (
+    <section className="card stack">
+      <h2>Player page chat</h2>
+      <div className="field">
+        <label htmlFor="guest-chat">Guests</label>
+        <select
+          id="guest-chat"
+          value={stream.guestChat ?? ''}
+          disabled={!canWrite || save.busy}
+          onChange={async (e) => {
+            const updated = await save.run((e.target.value || null) as GuestChatMode | null);
+            if (updated) onSaved(updated);
+          }}
+        >
+          {GUEST_CHAT_CHOICES.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorBanner message={save.error} />
+      <p className="hint">
+        Guests are anonymous viewers of the hosted player page; each browser is one guest, so a ban holds in every tab.
+      </p>
+    </section>
   );
 }
 

@@ -3,13 +3,13 @@
 import type { EventEnvelope } from '@beamline/protocol';
 import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { WatchInfo } from '../api/types';
 import { formatDuration, useResource } from '../components/hooks';
 import { ErrorBanner, Spinner } from '../components/ui';
 import { BrandedFrame, Watermark } from './BrandedFrame';
 import type { HlsPlayerHandle, Quality } from './HlsPlayer';
-import { useGuestChat } from './useGuestChat';
+import { BANNED_NOTICE, useGuestChat } from './useGuestChat';
 import './watch.css';
 
 // The video engine loads only once there is something to play.
@@ -18,15 +18,26 @@ const HlsPlayer = lazy(() => import('./HlsPlayer').then((m) => ({ default: m.Hls
 /** Reactions travel as names (the realtime contract); each shows as its emoji. */
 export const REACTIONS: Record<string, string> = { heart: '❤️', fire: '🔥', clap: '👏', laugh: '😂', party: '🎉' };
 
+/** The API's refusals of a signed stream without a valid playback token: the page then shows nothing of it. */
+const PRIVATE_CODES = new Set(['playback_token_required', 'playback_token_invalid']);
+type Loaded = WatchInfo | { private: string };
+
 export default function Watch({ embed }: { embed?: boolean }) {
   const { playbackId } = useParams() as { playbackId: string };
   const [search] = useSearchParams();
   const token = search.get('token');
-  const info = useResource((signal) => api<WatchInfo>(`/v1/watch/${playbackId}`, { signal }), [playbackId]);
+  const info = useResource<Loaded>(
+    (signal) =>
+      api<WatchInfo>(`/v1/watch/${playbackId}`, { signal, query: { token } }).catch((err: unknown) => {
+        if (err instanceof ApiError && PRIVATE_CODES.has(err.code)) return { private: err.code };
+        throw err;
+      }),
+    [playbackId, token],
+  );
   const [status, setStatus] = useState<WatchInfo['stream']['status'] | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const [liveSince, setLiveSince] = useState<string | null>(null);
-  const data = info.data;
+  const data = info.data && !('private' in info.data) ? info.data : undefined;
 
   useEffect(() => {
     if (!data) return;
@@ -42,6 +53,8 @@ export default function Watch({ embed }: { embed?: boolean }) {
     }
   }, [data]);
 
+  if (info.data && 'private' in info.data)
+    return <PrivateStream invalid={info.data.private === 'playback_token_invalid'} />;
   if (info.error && !data) {
     return (
       <div className="watch-error">
@@ -50,9 +63,7 @@ export default function Watch({ embed }: { embed?: boolean }) {
     );
   }
   if (!data || !status) return <Spinner />;
-  const needsToken = data.stream.playbackPolicy === 'signed' && !token;
-  const src =
-    status === 'live' && !needsToken ? data.stream.hlsUrl + (token ? `?token=${encodeURIComponent(token)}` : '') : null;
+  const src = status === 'live' ? data.stream.hlsUrl + (token ? `?token=${encodeURIComponent(token)}` : '') : null;
 
   return (
     <WatchBody
@@ -60,7 +71,7 @@ export default function Watch({ embed }: { embed?: boolean }) {
       embed={!!embed}
       src={src}
       status={status}
-      needsToken={needsToken}
+      playbackToken={token}
       viewers={viewers ?? 0}
       liveSince={liveSince}
       onEvent={(e) => {
@@ -80,12 +91,32 @@ export default function Watch({ embed }: { embed?: boolean }) {
   );
 }
 
+/** A signed stream opened without a valid playback token: a plain notice, no name, no branding, no chat. */
+function PrivateStream({ invalid }: { invalid: boolean }) {
+  return (
+    <div className="watch-error" data-testid="watch-private">
+      <div className="video-frame">
+        <div className="video-overlay offline">
+          <div>
+            <strong>This stream is private.</strong>
+            <p>
+              {invalid
+                ? 'The link you followed is not valid for it, or has expired. Open it again from the site that shared it.'
+                : 'Open it from the site that shared it: its link carries a playback token.'}
+            </p>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function WatchBody({
   info,
   embed,
   src,
   status,
-  needsToken,
+  playbackToken,
   viewers,
   liveSince,
   onEvent,
@@ -94,7 +125,7 @@ function WatchBody({
   embed: boolean;
   src: string | null;
   status: WatchInfo['stream']['status'];
-  needsToken: boolean;
+  playbackToken: string | null;
   viewers: number;
   liveSince: string | null;
   onEvent(e: EventEnvelope): void;
@@ -103,13 +134,16 @@ function WatchBody({
   const [qualities, setQualities] = useState<Quality[]>([]);
   const [quality, setQuality] = useState(-1);
   const [fatal, setFatal] = useState<string | null>(null);
+  const guestChat = info.chat.guestChat;
   const chat = useGuestChat({
     playbackId: info.stream.playbackId,
     streamId: info.stream.id,
-    enabled: info.chat.guestAccess,
+    playbackToken,
+    enabled: guestChat !== 'off',
     onStreamEvent: onEvent,
   });
   const live = status === 'live';
+  const mayWrite = guestChat === 'chat' && (chat.mode ?? guestChat) === 'chat' && !chat.banned;
 
   return (
     <BrandedFrame
@@ -149,19 +183,10 @@ function WatchBody({
             ) : (
               <div className="video-frame">
                 <div className="video-overlay offline">
-                  {needsToken ? (
-                    <div>
-                      <strong>This stream is private.</strong>
-                      <p>Open it from the site that shared it: its link carries a playback token.</p>
-                    </div>
-                  ) : (
-                    <div>
-                      <strong>
-                        {status === 'disabled' ? 'This stream is unavailable.' : 'The stream is offline.'}
-                      </strong>
-                      <p>It starts here by itself when the broadcast begins.</p>
-                    </div>
-                  )}
+                  <div>
+                    <strong>{status === 'disabled' ? 'This stream is unavailable.' : 'The stream is offline.'}</strong>
+                    <p>It starts here by itself when the broadcast begins.</p>
+                  </div>
                 </div>
               </div>
             )}
@@ -194,7 +219,7 @@ function WatchBody({
                 </select>
               </label>
             )}
-            {info.chat.guestAccess && (
+            {mayWrite && (
               <div className="reaction-buttons" role="group" aria-label="Send a reaction">
                 {Object.entries(REACTIONS).map(([type, emoji]) => (
                   <button key={type} type="button" onClick={() => void chat.react(type)} aria-label={`React ${type}`}>
@@ -205,7 +230,7 @@ function WatchBody({
             )}
           </div>
         </div>
-        {info.chat.guestAccess && <ChatPanel chat={chat} />}
+        {guestChat !== 'off' && <ChatPanel chat={chat} mayWrite={mayWrite} />}
       </div>
     </BrandedFrame>
   );
@@ -220,7 +245,7 @@ function LiveClock({ since }: { since: string }) {
   return <span className="watch-clock">{formatDuration((now - new Date(since).getTime()) / 1000)}</span>;
 }
 
-function ChatPanel({ chat }: { chat: ReturnType<typeof useGuestChat> }) {
+function ChatPanel({ chat, mayWrite }: { chat: ReturnType<typeof useGuestChat>; mayWrite: boolean }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
@@ -252,7 +277,7 @@ function ChatPanel({ chat }: { chat: ReturnType<typeof useGuestChat> }) {
     <aside className="watch-chat" aria-label="Chat">
       <div className="chat-head">
         <strong>Chat</strong>
-        {editingName ? (
+        {!mayWrite ? null : editingName ? (
           <form
             className="name-form"
             onSubmit={(e) => {
@@ -276,7 +301,13 @@ function ChatPanel({ chat }: { chat: ReturnType<typeof useGuestChat> }) {
           </button>
         )}
       </div>
-      {chat.error && <p className="chat-error">{chat.error}</p>}
+      {chat.banned ? (
+        <p className="chat-notice chat-banned" role="alert" data-testid="chat-banned">
+          {BANNED_NOTICE}
+        </p>
+      ) : (
+        chat.error && <p className="chat-error">{chat.error}</p>
+      )}
       <ol className="chat-messages" ref={list} aria-live="polite" data-testid="chat-messages">
         {chat.messages.length === 0 && <li className="chat-empty">No messages yet. Say hello!</li>}
         {chat.messages.map((m) => (
@@ -285,20 +316,28 @@ function ChatPanel({ chat }: { chat: ReturnType<typeof useGuestChat> }) {
           </li>
         ))}
       </ol>
-      <form className="chat-input" onSubmit={submit}>
-        <input
-          aria-label="Message"
-          placeholder={chat.state === 'connected' ? 'Send a message' : 'Connecting to chat…'}
-          maxLength={500}
-          value={text}
-          disabled={chat.state === 'closed'}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <button type="submit" disabled={sending || chat.state !== 'connected' || !text.trim()}>
-          Send
-        </button>
-      </form>
-      {sendError && <p className="chat-error">{sendError}</p>}
+      {mayWrite ? (
+        <form className="chat-input" onSubmit={submit}>
+          <input
+            aria-label="Message"
+            placeholder={chat.state === 'connected' ? 'Send a message' : 'Connecting to chat…'}
+            maxLength={500}
+            value={text}
+            disabled={chat.state === 'closed'}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <button type="submit" disabled={sending || chat.state !== 'connected' || !text.trim()}>
+            Send
+          </button>
+        </form>
+      ) : (
+        !chat.banned && (
+          <p className="chat-notice" data-testid="chat-read-only">
+            Chat is read-only for guests here. Sign in on the site that shared this stream to take part.
+          </p>
+        )
+      )}
+      {sendError && !chat.banned && <p className="chat-error">{sendError}</p>}
     </aside>
   );
 }

@@ -1,5 +1,6 @@
 // A viewer's realtime session on the player page: guest token, the stream's chat channel, stream events, reactions.
-import type { ChatMessage, EventEnvelope } from '@beamline/protocol';
+// The guest is this browser: the server keeps its identity in an HttpOnly cookie, so every tab is the same guest.
+import type { ChatMessage, EventEnvelope, GuestChatMode } from '@beamline/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { api, errorMessage } from '../api/client';
@@ -10,6 +11,7 @@ interface GuestToken {
   userId: string;
   name: string;
   channelId: string;
+  guestChat: GuestChatMode;
   realtimeUrl: string;
   expiresAt: string;
 }
@@ -21,21 +23,19 @@ export interface FloatingReaction {
 }
 
 const NAME_KEY = 'beamline.viewerName';
-const TOKEN_KEY = 'beamline.guestToken';
+export const BANNED_NOTICE = 'You are banned from this chat.';
 
-/** The guest token of this tab, kept across reloads (same guest id) until it is close to expiring. */
-async function guestToken(playbackId: string, name: string): Promise<GuestToken> {
-  const key = `${TOKEN_KEY}:${playbackId}`;
-  try {
-    const kept = JSON.parse(sessionStorage.getItem(key) ?? 'null') as GuestToken | null;
-    if (kept && kept.name === name && Date.parse(kept.expiresAt) - Date.now() > 10 * 60_000) return kept;
-  } catch {
-    // unreadable: mint a new one
-  }
-  const t = await api<GuestToken>(`/v1/watch/${playbackId}/chat-token`, { method: 'POST', body: { name } });
-  sessionStorage.setItem(key, JSON.stringify(t));
-  return t;
+/** A fresh token for this browser's guest; the cookie the server set keeps the guest id the same. */
+function guestToken(playbackId: string, name: string, playbackToken: string | null): Promise<GuestToken> {
+  return api<GuestToken>(`/v1/watch/${playbackId}/chat-token`, {
+    method: 'POST',
+    body: { name, ...(playbackToken ? { playbackToken } : {}) },
+  });
 }
+
+const isBanned = (err: unknown) =>
+  (err as { code?: unknown } | null)?.code === 'banned' ||
+  (err as { data?: { code?: unknown } } | null)?.data?.code === 'banned';
 
 export function storedViewerName(): string {
   const stored = localStorage.getItem(NAME_KEY);
@@ -48,16 +48,20 @@ export function storedViewerName(): string {
 export function useGuestChat(opts: {
   playbackId: string;
   streamId: string;
+  /** The page's playback token (signed streams): it opens the chat token route and the stream's events. */
+  playbackToken: string | null;
   enabled: boolean;
   onStreamEvent(e: EventEnvelope): void;
 }) {
-  const { playbackId, streamId, enabled } = opts;
+  const { playbackId, streamId, playbackToken, enabled } = opts;
   const [name, setName] = useState(storedViewerName);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [reactions, setReactions] = useState<FloatingReaction[]>([]);
   const [me, setMe] = useState<string | null>(null);
+  const [mode, setMode] = useState<GuestChatMode | null>(null);
   const [state, setState] = useState<'connecting' | 'connected' | 'offline' | 'closed'>('connecting');
   const [error, setError] = useState<string | null>(null);
+  const [banned, setBanned] = useState(false);
   const socketRef = useRef<Socket | null>(null);
   const onEvent = useRef(opts.onStreamEvent);
   onEvent.current = opts.onStreamEvent;
@@ -69,15 +73,24 @@ export function useGuestChat(opts: {
     setTimeout(() => setReactions((r) => r.filter((x) => x.id !== id)), 3000);
   }, []);
 
+  const refuse = useCallback((err: unknown) => {
+    if (!isBanned(err)) return false;
+    setBanned(true);
+    setState('closed');
+    setError(BANNED_NOTICE);
+    return true;
+  }, []);
+
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
     let socket: Socket | undefined;
     setState('connecting');
-    guestToken(playbackId, name)
+    guestToken(playbackId, name, playbackToken)
       .then((t) => {
         if (cancelled) return;
         setMe(t.userId);
+        setMode(t.guestChat);
         socket = io(t.realtimeUrl, { auth: { token: t.token }, transports: ['websocket'] });
         socketRef.current = socket;
         socket.on('connect', async () => {
@@ -88,20 +101,19 @@ export function useGuestChat(opts: {
               channelId: t.channelId,
             });
             setMessages((prev) => mergeMessages(prev, joined.messages));
-            await request(socket!, 'events.subscribe', { streamId });
+            await request(socket!, 'events.subscribe', { streamId, ...(playbackToken ? { playbackToken } : {}) });
           } catch (err) {
-            setError(errorMessage(err));
+            if (!refuse(err)) setError(errorMessage(err));
           }
         });
-        socket.on('disconnect', () => setState('offline'));
-        socket.on('closing', (notice: { message: string }) => {
+        socket.on('disconnect', () => setState((s) => (s === 'closed' ? s : 'offline')));
+        socket.on('closing', (notice: { code: string; message: string }) => {
+          if (refuse(notice)) return;
           setState('closed');
           setError(notice.message);
         });
         socket.on('connect_error', (err) => {
-          // A refused token (expired, key revoked) is not kept: the next load mints a fresh one.
-          sessionStorage.removeItem(`${TOKEN_KEY}:${playbackId}`);
-          setError(err.message);
+          if (!refuse(err)) setError(err.message);
         });
         socket.on('event', (e: EventEnvelope) => {
           const d = e.data as Record<string, unknown>;
@@ -113,6 +125,8 @@ export function useGuestChat(opts: {
           } else if (e.type === 'reaction.sent') {
             // Our own reactions float at once, when sent.
             if (d.channelId === t.channelId && d.userId !== t.userId) float(String(d.type));
+          } else if (e.type === 'user.banned' && d.userId === t.userId) {
+            refuse({ code: 'banned' });
           } else {
             onEvent.current(e);
           }
@@ -128,20 +142,25 @@ export function useGuestChat(opts: {
       socket?.disconnect();
       socketRef.current = null;
     };
-  }, [playbackId, streamId, enabled, name, float]);
+  }, [playbackId, streamId, playbackToken, enabled, name, float, refuse]);
 
   const send = useCallback(
     async (text: string) => {
       const socket = socketRef.current;
       if (!socket?.connected) throw new Error('Chat is not connected yet.');
-      const ack = await request<{ message: ChatMessage }>(socket, 'message.send', {
-        channelId: streamId,
-        text,
-        clientId: crypto.randomUUID(),
-      });
-      setMessages((prev) => mergeMessages(prev, [ack.message]));
+      try {
+        const ack = await request<{ message: ChatMessage }>(socket, 'message.send', {
+          channelId: streamId,
+          text,
+          clientId: crypto.randomUUID(),
+        });
+        setMessages((prev) => mergeMessages(prev, [ack.message]));
+      } catch (err) {
+        if (refuse(err)) throw new Error(BANNED_NOTICE);
+        throw err;
+      }
     },
-    [streamId],
+    [streamId, refuse],
   );
 
   const react = useCallback(
@@ -149,11 +168,11 @@ export function useGuestChat(opts: {
       const socket = socketRef.current;
       if (!socket?.connected) return;
       float(type);
-      await request(socket, 'reaction.send', { channelId: streamId, type }).catch((err: unknown) =>
-        setError(errorMessage(err)),
-      );
+      await request(socket, 'reaction.send', { channelId: streamId, type }).catch((err: unknown) => {
+        if (!refuse(err)) setError(errorMessage(err));
+      });
     },
-    [streamId, float],
+    [streamId, float, refuse],
   );
 
   const rename = useCallback((next: string) => {
@@ -161,7 +180,7 @@ export function useGuestChat(opts: {
     setName(next);
   }, []);
 
-  return { name, rename, messages, reactions, me, state, error, send, react };
+  return { name, rename, messages, reactions, me, mode, state, error, banned, send, react };
 }
 
 function mergeMessages(prev: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
