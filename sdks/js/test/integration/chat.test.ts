@@ -17,7 +17,7 @@ const clients: ChatClient[] = [];
 
 async function connect(
   userId: string,
-  opts: { role?: 'user' | 'moderator'; ttl?: number; slow?: boolean } = {},
+  opts: { role?: 'user' | 'moderator' | 'admin'; ttl?: number; slow?: boolean } = {},
 ): Promise<ChatClient> {
   const client = await ChatClient.connect({
     url: realtimeUrl,
@@ -124,7 +124,8 @@ describe('ChatClient', () => {
   });
 
   it('receives platform events after subscribing', async () => {
-    const viewer = await connect('viewer');
+    // Every event of a stream is for server-side (admin) tokens; an end user hears of live, offline, viewers.
+    const viewer = await connect('viewer', { role: 'admin' });
     await viewer.subscribeEvents({ streamId: channelId });
     const types: string[] = [];
     viewer.on('stream.updated', (e) => types.push(`${e.type}:${e.data.streamId}`));
