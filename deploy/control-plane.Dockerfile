@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # The control plane (REST API, dashboard, webhooks, status page). Build from the repository root:
 #   docker build -f deploy/control-plane.Dockerfile -t beamline/control-plane .
+# The image runs the compiled JavaScript on the current Node.js LTS; development runs the sources through tsx.
 
 # Every workspace manifest is needed for npm ci to accept the lockfile.
-FROM node:20-bookworm-slim AS manifests
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json ./
 COPY protocol/package.json protocol/
 COPY core/package.json core/
 COPY control-plane/package.json control-plane/
@@ -15,27 +16,23 @@ COPY sdks/js/package.json sdks/js/
 COPY dashboard/package.json dashboard/
 COPY all-in-one/package.json all-in-one/
 
-# The dashboard is built with the dev dependencies, which stay in this stage.
-FROM manifests AS dashboard
+# Compiles the service to dist/main.js and builds the dashboard, with the dev dependencies, which stay in this stage.
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund
-COPY protocol protocol
-COPY sdks/js sdks/js
-COPY dashboard dashboard
-RUN npm run build --workspace dashboard
+COPY . .
+RUN npm run build --workspace dashboard && npm run build:services -- control-plane
 
-# Runtime dependencies only, plus tsx, which runs the TypeScript sources.
+# The npm packages the compiled file imports: the runtime dependencies of the service's workspaces, nothing else.
+# The workspaces themselves are inlined in dist/main.js, so their links in node_modules go.
 FROM manifests AS deps
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save --omit=dev --no-audit --no-fund tsx@4.23.15 && npm cache clean --force
-COPY protocol protocol
-COPY core core
-COPY realtime realtime
-COPY control-plane control-plane
+RUN npm ci --omit=dev --workspace control-plane --no-audit --no-fund && rm -rf node_modules/@beamline && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
 WORKDIR /app
-COPY --from=deps /app /app
-COPY --from=dashboard /app/dashboard/dist dashboard/dist
+COPY --from=deps /app/node_modules node_modules
+COPY --from=build /app/control-plane/dist control-plane/dist
+COPY --from=build /app/dashboard/dist dashboard/dist
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
@@ -44,4 +41,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "control-plane/src/main.ts"]
+CMD ["node", "control-plane/dist/main.js"]

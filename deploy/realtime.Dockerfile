@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 # A realtime node (Socket.IO chat and live events). Build from the repository root:
 #   docker build -f deploy/realtime.Dockerfile -t beamline/realtime .
+# The image runs the compiled JavaScript on the current Node.js LTS; development runs the sources through tsx.
 
 # Every workspace manifest is needed for npm ci to accept the lockfile.
-FROM node:20-bookworm-slim AS manifests
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json ./
 COPY protocol/package.json protocol/
 COPY core/package.json core/
 COPY control-plane/package.json control-plane/
@@ -15,17 +16,22 @@ COPY sdks/js/package.json sdks/js/
 COPY dashboard/package.json dashboard/
 COPY all-in-one/package.json all-in-one/
 
-# Runtime dependencies only, plus tsx, which runs the TypeScript sources.
-FROM manifests AS deps
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save --omit=dev --no-audit --no-fund tsx@4.23.15 && npm cache clean --force
-COPY protocol protocol
-COPY core core
-COPY realtime realtime
+# Compiles the service to dist/main.js, with the dev dependencies, which stay in this stage.
+FROM manifests AS build
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:services -- realtime
 
-FROM node:20-bookworm-slim
+# The npm packages the compiled file imports: the runtime dependencies of the service's workspaces, nothing else.
+# The workspaces themselves are inlined in dist/main.js, so their links in node_modules go.
+FROM manifests AS deps
+RUN npm ci --omit=dev --workspace realtime --no-audit --no-fund && rm -rf node_modules/@beamline && npm cache clean --force
+
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 REALTIME_PORT=8081 DATA_DIR=/data
 WORKDIR /app
-COPY --from=deps /app /app
+COPY --from=deps /app/node_modules node_modules
+COPY --from=build /app/realtime/dist realtime/dist
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 USER node
@@ -34,4 +40,4 @@ EXPOSE 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.REALTIME_PORT || 8081) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "realtime/src/main.ts"]
+CMD ["node", "realtime/dist/main.js"]

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { controlPlaneEnv } from '../../../control-plane/src/config';
 import { mediaEdgeEnv } from '../../../media-edge/src/config';
 import { realtimeEnv } from '../../../realtime/src/config';
+import { SERVICES, type Service } from '../../../scripts/build/services';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -29,12 +30,12 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 const services = compose.services;
 
-/** What each built service is, in the code: its env schema, the variable holding its HTTP port, its entry point. */
+/** What each built service is, in the code: its env schema, the variable holding its HTTP port, its workspace. */
 const APP = {
-  'control-plane': { env: controlPlaneEnv, portVar: 'PORT', main: 'control-plane/src/main.ts' },
-  'realtime-1': { env: realtimeEnv, portVar: 'REALTIME_PORT', main: 'realtime/src/main.ts' },
-  'realtime-2': { env: realtimeEnv, portVar: 'REALTIME_PORT', main: 'realtime/src/main.ts' },
-  'media-edge': { env: mediaEdgeEnv, portVar: 'HLS_PORT', main: 'media-edge/src/main.ts' },
+  'control-plane': { env: controlPlaneEnv, portVar: 'PORT', workspace: 'control-plane' },
+  'realtime-1': { env: realtimeEnv, portVar: 'REALTIME_PORT', workspace: 'realtime' },
+  'realtime-2': { env: realtimeEnv, portVar: 'REALTIME_PORT', workspace: 'realtime' },
+  'media-edge': { env: mediaEdgeEnv, portVar: 'HLS_PORT', workspace: 'media-edge' },
 } as const;
 
 /** The HTTP port a service listens on in compose: its environment's value, else the schema default. */
@@ -123,9 +124,41 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** Every image: the compose services' and the all-in-one one (every service in a process, no MongoDB or Redis). */
+const IMAGES = [
+  ...new Map(
+    Object.entries(APP).map(([name, app]) => [
+      services[name]!.build!.dockerfile,
+      { workspace: app.workspace as Service, portVar: app.portVar, port: httpPort(name as keyof typeof APP) },
+    ]),
+  ),
+  ['deploy/all-in-one.Dockerfile', { workspace: 'all-in-one' as Service, portVar: 'PORT', port: 8080 }] as const,
+];
+/** The images that run the media edge carry ffmpeg; those that run the control plane serve the built dashboard. */
+const RUNS_EDGE: Service[] = ['media-edge', 'all-in-one'];
+const SERVES_DASHBOARD: Service[] = ['control-plane', 'all-in-one'];
+const WORKSPACES = (JSON.parse(read('package.json')) as { workspaces: string[] }).workspaces;
+
+interface Stage {
+  from: string;
+  name?: string;
+  body: string;
+}
+/** A Dockerfile's stages: base image or stage it starts from, its name, its instructions (comments dropped). */
+function stagesOf(text: string): Stage[] {
+  const lines = text.split('\n').filter((l) => !l.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const from = /^FROM (\S+)(?: AS (\S+))?$/.exec(line);
+    if (from) stages.push({ from: from[1]!, ...(from[2] ? { name: from[2] } : {}), body: '' });
+    else if (stages.length) stages.at(-1)!.body += `${line}\n`;
+  }
+  return stages;
+}
+
 describe('Dockerfiles', () => {
-  for (const [name, app] of Object.entries(APP)) {
-    const dockerfile = services[name]!.build!.dockerfile;
+  for (const [dockerfile, image] of IMAGES) {
+    const { workspace } = image;
     it(`${dockerfile}: multi-stage, non-root, health-checked, copying files that exist`, () => {
       const text = read(dockerfile);
       const lines = text.split('\n').filter((l) => !l.startsWith('#'));
@@ -134,19 +167,65 @@ describe('Dockerfiles', () => {
       const runtime = text.slice(text.lastIndexOf('\nFROM '));
       expect(runtime).toMatch(/^USER node$/m);
       expect(runtime).toMatch(/^HEALTHCHECK .*\\\n\s+CMD .*\/readyz/m);
-      expect(runtime).toContain(`process.env.${app.portVar} || ${httpPort(name as keyof typeof APP)}`);
-      expect(runtime).toMatch(new RegExp(`^EXPOSE .*\\b${httpPort(name as keyof typeof APP)}\\b`, 'm'));
+      expect(runtime).toContain(`process.env.${image.portVar} || ${image.port}`);
+      // every port the image's environment sets is exposed
+      const ports = [...(/^ENV (.*)$/m.exec(runtime)?.[1] ?? '').matchAll(/\b\w*PORT=(\d+)/g)].map((m) => m[1]!);
+      expect(ports).toContain(String(image.port));
+      for (const port of ports) expect(runtime).toMatch(new RegExp(`^EXPOSE .*\\b${port}\\b`, 'm'));
       for (const line of lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from'))) {
         const sources = line.split(/\s+/).slice(1, -1);
         for (const source of sources) expect(existsSync(join(root, source)), `${dockerfile}: ${source}`).toBe(true);
       }
-      const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1];
+      if (RUNS_EDGE.includes(workspace)) expect(runtime).toMatch(/apt-get install[^\n]*\\?\n?.*ffmpeg/);
+    });
+
+    it(`${dockerfile}: compiles in a build stage and runs node ${workspace}/dist/main.js on Node 24 with production dependencies`, () => {
+      const stages = stagesOf(read(dockerfile));
+      const names = stages.flatMap((s) => (s.name ? [s.name] : []));
+      // every stage starts from the current LTS's slim image or from an earlier stage
+      for (const { from } of stages) expect([...names, 'node:24-bookworm-slim'], from).toContain(from);
+      expect(stages[0]!.from).toBe('node:24-bookworm-slim');
+      const runtime = stages.at(-1)!;
+      expect(runtime.from).toBe('node:24-bookworm-slim');
+
+      // npm ci needs every workspace's manifest beside the lockfile: a new workspace must be added here
+      const manifests = stages.find((s) => s.body.includes('COPY package.json package-lock.json'));
+      expect(manifests, 'a stage copies the manifests').toBeDefined();
+      for (const w of WORKSPACES)
+        expect(manifests!.body, `${w}/package.json`).toContain(`COPY ${w}/package.json ${w}/\n`);
+
+      // the build stage installs the dev dependencies and compiles the service (and builds the dashboard)
+      const build = stages.find((s) => s.body.includes(`npm run build:services -- ${workspace}\n`));
+      expect(build, 'a stage runs npm run build:services').toBeDefined();
+      expect(build!.name).toBeDefined();
+      expect(build!.body).toMatch(/^RUN npm ci (?!.*--omit)/m);
+      expect(existsSync(join(root, SERVICES[workspace])), SERVICES[workspace]).toBe(true);
+      const builtFrom = (path: string) => new RegExp(`^COPY --from=${build!.name} /app/${path} ${path}$`, 'm');
+      expect(runtime.body).toMatch(builtFrom(`${workspace}/dist`));
+      if (SERVES_DASHBOARD.includes(workspace)) {
+        expect(build!.body).toContain('npm run build --workspace dashboard');
+        expect(runtime.body).toMatch(builtFrom('dashboard/dist'));
+      }
+
+      // node_modules comes from a production install of the service's workspaces only
+      const deps = stages.find((s) => s.body.includes(`npm ci --omit=dev --workspace ${workspace} `));
+      expect(deps, 'a stage installs production dependencies').toBeDefined();
+      expect(runtime.body).toMatch(new RegExp(`^COPY --from=${deps!.name} /app/node_modules node_modules$`, 'm'));
+
+      // nothing else reaches the runtime: no sources, no tsx
+      const copies = runtime.body.split('\n').filter((l) => l.startsWith('COPY '));
+      expect(copies.length).toBe(SERVES_DASHBOARD.includes(workspace) ? 3 : 2);
+      expect(`${deps!.body}${runtime.body}`).not.toContain('tsx');
+      const cmd = /^CMD (\[.*\])$/m.exec(runtime.body)?.[1];
       expect(cmd).toBeDefined();
-      expect(JSON.parse(cmd!)).toEqual(['node', '--import', 'tsx', app.main]);
-      expect(existsSync(join(root, app.main))).toBe(true);
-      if (name === 'media-edge') expect(runtime).toMatch(/apt-get install[^\n]*\\?\n?.*ffmpeg/);
+      expect(JSON.parse(cmd!)).toEqual(['node', `${workspace}/dist/main.js`]);
     });
   }
+
+  it('.dockerignore keeps local node_modules and build output out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', 'data', '.env']));
+  });
 });
 
 describe('deploy/nginx.conf', () => {
