@@ -39,6 +39,8 @@ export interface AppDoc {
   requireTwoFactor?: boolean;
   /** Browser origins allowed to call this app's API and connect to its chat (security/cors.ts). */
   allowedOrigins?: string[];
+  /** Realtime accepts user tokens without exp only when true (security/app-security.ts). */
+  allowNonExpiringUserTokens?: boolean;
 }
 
 export interface MemberDoc {

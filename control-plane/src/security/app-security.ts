@@ -1,4 +1,5 @@
-// An app's security settings: two-factor authentication required of its members, allowed browser origins.
+// An app's security settings: two-factor authentication required of its members, allowed browser origins, and
+// whether realtime accepts user tokens that never expire.
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import type { AppDoc } from '../repos';
@@ -9,11 +10,13 @@ export const MAX_ALLOWED_ORIGINS = 50;
 export interface AppSecurity {
   requireTwoFactor: boolean;
   allowedOrigins: string[];
+  allowNonExpiringUserTokens: boolean;
 }
 
 export const appSecurityOf = (app: AppDoc): AppSecurity => ({
   requireTwoFactor: app.requireTwoFactor ?? false,
   allowedOrigins: app.allowedOrigins ?? [],
+  allowNonExpiringUserTokens: app.allowNonExpiringUserTokens ?? false,
 });
 
 export function parseAllowedOrigins(entries: readonly string[]): string[] {
@@ -29,7 +32,11 @@ export function parseAllowedOrigins(entries: readonly string[]): string[] {
 
 export async function updateAppSecurity(
   ctx: AppCtx,
-  input: { requireTwoFactor?: boolean | undefined; allowedOrigins?: string[] | undefined },
+  input: {
+    requireTwoFactor?: boolean | undefined;
+    allowedOrigins?: string[] | undefined;
+    allowNonExpiringUserTokens?: boolean | undefined;
+  },
 ): Promise<AppSecurity> {
   const origins = input.allowedOrigins ? parseAllowedOrigins(input.allowedOrigins) : undefined;
   if (input.requireTwoFactor && ctx.actor.type === 'developer') {
@@ -47,6 +54,9 @@ export async function updateAppSecurity(
       set: {
         ...(input.requireTwoFactor !== undefined ? { requireTwoFactor: input.requireTwoFactor } : {}),
         ...(origins ? { allowedOrigins: origins } : {}),
+        ...(input.allowNonExpiringUserTokens !== undefined
+          ? { allowNonExpiringUserTokens: input.allowNonExpiringUserTokens }
+          : {}),
         updatedAt: ctx.clock.now().toISOString(),
       },
     },

@@ -16,6 +16,10 @@ const AppSecuritySchema = z
         "Browser origins allowed to call this app's API and to connect to its chat; empty: chat accepts any origin, the API only the dashboard's.",
       example: ['https://shop.example.com', 'https://*.example.com'],
     }),
+    allowNonExpiringUserTokens: z.boolean().openapi({
+      description:
+        'Whether chat accepts user tokens without an expiry (exp). Off by default: a leaked token without exp works until the signing key is revoked.',
+    }),
   })
   .openapi('AppSecurity');
 
@@ -40,7 +44,9 @@ export function appSecurityRoutes() {
       method: 'patch',
       path: '/v1/apps/{appId}/security',
       operationId: 'updateAppSecurity',
-      summary: 'Require two-factor authentication of members, set allowed browser origins',
+      summary:
+        'Require two-factor authentication of members, set allowed browser origins, allow user tokens without expiry',
+      description: 'Owners only; every change is in the audit log.',
       tags,
       request: {
         params: AppIdParams,
@@ -48,12 +54,19 @@ export function appSecurityRoutes() {
           z.strictObject({
             requireTwoFactor: z.boolean().optional(),
             allowedOrigins: z.array(z.string().max(300)).max(MAX_ALLOWED_ORIGINS).optional(),
+            allowNonExpiringUserTokens: z.boolean().optional(),
           }),
         ),
       },
       responses: { 200: ok('Settings', AppSecuritySchema) },
     }),
-    async (c) => c.json(await updateAppSecurity(appCtxOf(c), c.req.valid('json')), 200),
+    async (c) => {
+      const input = c.req.valid('json');
+      // The audit entry names the settings the call changed.
+      const changed = Object.keys(input).sort().join(',');
+      if (changed) c.set('auditTarget', changed);
+      return c.json(await updateAppSecurity(appCtxOf(c), input), 200);
+    },
   );
   return app;
 }

@@ -1,4 +1,5 @@
-// An app's security settings: two-factor authentication required of the team, allowed browser origins.
+// An app's security settings: two-factor authentication required of the team, allowed browser origins, user
+// tokens without expiry.
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
@@ -9,6 +10,7 @@ import { ErrorBanner, Notice, PageHeader, Spinner } from '../components/ui';
 interface AppSecuritySettings {
   requireTwoFactor: boolean;
   allowedOrigins: string[];
+  allowNonExpiringUserTokens: boolean;
 }
 
 export default function AppSecurity() {
@@ -50,6 +52,19 @@ export default function AppSecurity() {
             onChange={(e) => void apply({ requireTwoFactor: e.target.checked })}
           />
           Require it of every member: those without it get no access to this app until they turn it on.
+        </label>
+      </section>
+      <section className="card stack">
+        <h2>User tokens without expiry</h2>
+        <label className="row">
+          <input
+            type="checkbox"
+            checked={settings.data.allowNonExpiringUserTokens}
+            disabled={!isOwner || save.busy}
+            onChange={(e) => void apply({ allowNonExpiringUserTokens: e.target.checked })}
+          />
+          Let chat accept user tokens your backend signs without an expiry (exp). Leave off unless you must: such a
+          token, once leaked, works until you revoke the API key that signed it.
         </label>
       </section>
       <form
