@@ -134,6 +134,7 @@ export async function createMediaEdge(
           edgeUrl,
           statsIntervalMs: config.STATS_INTERVAL_MS,
           liveFilesGraceMs: config.LIVE_FILES_GRACE_SECONDS * 1000,
+          restreamPolicy: { kind: 'restream', allowedHosts: config.RESTREAM_ALLOWED_HOSTS },
           minFreeBytes: config.MIN_FREE_DISK_MB * 1024 * 1024,
           isLive: liveByPlayback,
           onEvent,

@@ -10,6 +10,7 @@ import { appRoute, json, ok } from '../http/route';
 import { AppIdParams, idParam, page, PageQuery } from '../http/schemas';
 import { createProfile, deleteProfile, getProfile, listProfiles, updateProfile } from './profiles';
 import { deleteRecording, getRecording, listRecordings, publicRecording } from './recordings';
+import { checkRestreamTargets, restreamPolicy } from './restream-targets';
 import { STREAM_INDEXES } from './repo';
 import {
   PlaybackTokenInput,
@@ -48,6 +49,7 @@ export function streamUrls(deps: ControlPlaneDeps): StreamUrls {
 export function streamRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
   const urls = streamUrls(deps);
+  const restream = restreamPolicy(deps.config);
   const indexes = deps.store.ensureIndexes(STREAM_INDEXES);
   indexes.catch((err: unknown) => deps.log.error({ err }, 'stream indexes failed'));
   app.use('/v1/apps/:appId/*', async (_c, next) => {
@@ -83,7 +85,9 @@ export function streamRoutes(deps: ControlPlaneDeps) {
       responses: { 201: ok('The stream', StreamSchema) },
     }),
     async (c) => {
-      const stream = await createStream(appCtxOf(c), c.req.valid('json'));
+      const input = c.req.valid('json');
+      await checkRestreamTargets(restream, input.restreamTargets);
+      const stream = await createStream(appCtxOf(c), input);
       c.set('auditTarget', stream.id);
       return c.json(publicStream(stream, urls, shown(c)), 201);
     },
@@ -135,7 +139,9 @@ export function streamRoutes(deps: ControlPlaneDeps) {
     async (c) => {
       const { streamId } = c.req.valid('param');
       c.set('auditTarget', streamId);
-      return c.json(publicStream(await updateStream(appCtxOf(c), streamId, c.req.valid('json')), urls, shown(c)), 200);
+      const input = c.req.valid('json');
+      await checkRestreamTargets(restream, input.restreamTargets);
+      return c.json(publicStream(await updateStream(appCtxOf(c), streamId, input), urls, shown(c)), 200);
     },
   );
 

@@ -25,6 +25,11 @@ export interface RunnerOptions {
   onState?(state: RunnerState, detail?: string): void;
   /** Each stderr line that is not a progress line. */
   onLog?(line: string): void;
+  /**
+   * Run before every launch (the first and each restart), e.g. a destination check; when it rejects, the
+   * runner fails with its message and starts nothing.
+   */
+  preflight?(): Promise<void>;
 }
 
 export class SupervisedFfmpeg {
@@ -57,6 +62,21 @@ export class SupervisedFfmpeg {
   }
 
   private launch() {
+    const preflight = this.opts.preflight;
+    if (!preflight) return this.spawn();
+    preflight().then(
+      () => {
+        if (!this.stopping) this.spawn();
+      },
+      (err: unknown) => {
+        if (this.stopping) return;
+        this.opts.log.warn({ runner: this.opts.name, err }, 'ffmpeg not started: its preflight check failed');
+        this.setState('failed', err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+
+  private spawn() {
     const args = this.opts.build(this.attempt++);
     const source = new PassThrough({ highWaterMark: 1 << 20 });
     source.on('error', () => undefined);

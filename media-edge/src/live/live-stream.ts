@@ -1,6 +1,6 @@
 // One live stream on this edge: idle → live → disconnected (reconnect window) → ended. Runs the ladder and the
 // restreams while a publisher is connected, reports to the control plane, and leaves a recording or cleans up.
-import type { Logger } from '@beamline/core';
+import { checkDestination, DestinationRefused, type DestinationPolicy, type Logger } from '@beamline/core';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface LiveStreamDeps {
   statsIntervalMs: number;
   liveFilesGraceMs: number;
   minFreeBytes: number;
+  /** Where restreams may connect (RESTREAM_ALLOWED_HOSTS), checked again right before each connection. */
+  restreamPolicy: DestinationPolicy;
   /** Whether another session of this playback id went live since (its files must stay). */
   isLive(playbackId: string): boolean;
   onEvent(event: LiveEvent): void;
@@ -47,6 +49,14 @@ const SPEED_STALE_MS = 10_000;
 /** A publisher that sends nothing for this long is cut (a dead connection that did not close). */
 const STALL_MS = 5_000;
 const THUMBNAIL_EVERY_MS = 10_000;
+/**
+ * What the tenant sees of a failed restream: never the address or the network's answer (that would make the
+ * edge a port scanner for whoever sets a target); the edge's log has the details.
+ */
+export const RESTREAM_ERRORS = {
+  not_allowed: 'The destination is not allowed: restream targets must be public addresses.',
+  unreachable: 'Could not connect to the destination, or it closed the connection.',
+} as const;
 
 /** The profile as applied to a source: renditions taller than the source are dropped (never upscaled). */
 export function fitProfile(profile: LadderProfile, sourceHeight: number): LadderProfile {
@@ -163,6 +173,7 @@ export class LiveStream {
         runner: null as unknown as SupervisedFfmpeg,
         status: 'connecting' as 'connecting' | 'active' | 'failed' | 'stopped',
         error: undefined as string | undefined,
+        refused: false,
       };
       entry.runner = new SupervisedFfmpeg({
         name: `restream ${target.id}`,
@@ -172,6 +183,20 @@ export class LiveStream {
         attach: attachSource,
         maxRestarts: 1_000,
         restartDelayMs: 3_000,
+        // DNS may have changed since the target was saved: checked before every connection
+        preflight: async () => {
+          try {
+            await checkDestination(target.url, this.deps.restreamPolicy);
+            entry.refused = false;
+          } catch (err) {
+            entry.refused = err instanceof DestinationRefused && err.reason !== 'host_unresolvable';
+            this.log.warn(
+              { err, target: target.id, address: err instanceof DestinationRefused ? err.address : undefined },
+              'restream destination refused',
+            );
+            throw err;
+          }
+        },
         onSpeed: () => {
           entry.status = 'active';
           entry.error = undefined;
@@ -179,7 +204,8 @@ export class LiveStream {
         onState: (state, detail) => {
           if (state === 'restarting' || state === 'failed') {
             entry.status = 'failed';
-            entry.error = (detail ?? 'failed').slice(0, 400);
+            entry.error = entry.refused ? RESTREAM_ERRORS.not_allowed : RESTREAM_ERRORS.unreachable;
+            this.log.info({ target: target.id, detail }, 'restream failed');
           } else if (state === 'running') entry.status = entry.status === 'active' ? 'active' : 'connecting';
           else entry.status = 'stopped';
         },
