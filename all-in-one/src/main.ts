@@ -3,6 +3,10 @@ import { ConfigError } from '@beamline/core';
 import { startPlatform } from './platform';
 import { seedDemo } from './seed';
 
+/** Whether the control plane serves the development outbox (DEV_OUTBOX, or its former name, without SMTP). */
+const outboxOn = (env: NodeJS.ProcessEnv) =>
+  !env.SMTP_URL && ['true', '1'].includes(env.DEV_OUTBOX || env.MAIL_OUTBOX_ROUTES || '');
+
 async function main() {
   const platform = await startPlatform(process.env);
   const demo =
@@ -21,6 +25,13 @@ async function main() {
       : []),
     ...(platform.urls.hls ? [`  HLS playback   ${platform.urls.hls}/hls/{playbackId}/master.m3u8`] : []),
     ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`] : []),
+    ...(outboxOn(process.env)
+      ? [
+          `  Mail outbox    ${platform.urls.dashboard}/dev/outbox  (DEV_OUTBOX; for the operator: ${
+            process.env.OPERATOR_EMAILS || (demo ? 'the demo login' : 'the first account registered')
+          })`,
+        ]
+      : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

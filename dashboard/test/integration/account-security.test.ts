@@ -1,7 +1,7 @@
 // Account security in Debian's Chromium against the real all-in-one platform: a developer turns on two-factor
 // authentication by scanning nothing but the shown secret, logs in with a recovery code as the second step,
 // stays signed in across a reload with no access token in storage, and resets a forgotten password through the
-// development outbox, which the platform operator reads.
+// development outbox, which the platform operator reads; signing out everywhere ends another browser's session.
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,25 @@ describe('two-factor authentication in the dashboard', () => {
     await expect.poll(() => page.getByText('Password changed').isVisible()).toBe(true);
     await screenshot(page, 'password-reset-done');
     await logIn('second long password', recoveryCodes[1]!);
+  });
+
+  it('"Sign out everywhere" ends the session of another browser too', async () => {
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${platform.urls.dashboard}/login`);
+    await other.getByLabel('Email').fill(email);
+    await other.getByLabel('Password').fill('second long password');
+    await other.getByRole('button', { name: 'Log in' }).click();
+    await other.getByLabel('Authentication code').fill(recoveryCodes[2]!);
+    await other.getByRole('button', { name: 'Log in' }).click();
+    await other.waitForURL(/\/apps$/);
+
+    await page.getByRole('link', { name: email }).click();
+    await page.waitForURL(/\/account$/);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL(/\/login/);
+    // The other browser's next call is refused, its refresh token too: it lands on the log-in page.
+    await other.reload();
+    await other.waitForURL(/\/login/);
+    await other.context().close();
   });
 });
