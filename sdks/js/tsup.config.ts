@@ -2,7 +2,7 @@
 // chunks, the runtime dependencies and Node built-ins left as imports. `npm run build -w sdks/js` runs it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const pkg = JSON.parse(readFileSync(join(import.meta.dirname, 'package.json'), 'utf8')) as {
   exports: Record<string, string>;
@@ -17,7 +17,7 @@ export const entries = Object.fromEntries(
   Object.values(pkg.exports).map((source) => [entryName(source), join(import.meta.dirname, source)]),
 );
 
-export default defineConfig({
+export const options = {
   entry: entries,
   outDir: join(import.meta.dirname, 'dist'),
   tsconfig: join(import.meta.dirname, 'tsconfig.build.json'),
@@ -32,4 +32,6 @@ export default defineConfig({
   removeNodeProtocol: false,
   splitting: true,
   clean: true,
-});
+} satisfies Options;
+
+export default defineConfig(options);
