@@ -54,6 +54,12 @@ const CLASS_CALL = new RegExp(
   'g',
 );
 
+/** `new RateLimited(wait, 'message', 'code')`: a rate limit with a code of its own. */
+const RATE_LIMITED_WITH_CODE = new RegExp(
+  String.raw`new RateLimited\(\s*[^,()]+,\s*(['"\x60])((?:(?!\1).)*)\1\s*,\s*'([a-z][a-z0-9_]*)'`,
+  'g',
+);
+
 /** Every error code the services' source throws, with its HTTP status and a sample message. */
 export function scanErrorCodes(root: string): Map<string, Found> {
   const found = new Map<string, Found>();
@@ -70,6 +76,7 @@ export function scanErrorCodes(root: string): Map<string, Found> {
       for (const m of source.matchAll(HELPER_CALL)) add(m[2]!, HELPERS[m[1]!]!, service.name, m[4]);
       for (const m of source.matchAll(CLASS_CALL)) add(m[2]!, m[1]!, service.name, m[4]);
       if (/new RateLimited\(/.test(source)) add('rate_limited', 'rate_limited', service.name, undefined);
+      for (const m of source.matchAll(RATE_LIMITED_WITH_CODE)) add(m[3]!, 'rate_limited', service.name, m[2]);
     }
   }
   return found;

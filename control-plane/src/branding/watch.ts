@@ -1,6 +1,6 @@
 // The hosted player page's public API: what a viewer may know about a playback id, and guest chat tokens.
 import type { Collection, DocumentStore, SecretBox } from '@beamline/core';
-import type { GuestChatMode } from '@beamline/protocol';
+import { guestChatModeOf } from '@beamline/protocol';
 import type { ControlPlaneConfig } from '../config';
 import { signAppUserToken } from '../dashboard/tokens';
 import { Forbidden, NotFound } from '../errors';
@@ -21,18 +21,6 @@ export async function findPlayback(store: DocumentStore, playbackId: string): Pr
   const stream = await streamsCollection(store).findOne({ playbackId });
   if (!stream) throw NotFound('playback_not_found', `No stream with playback id ${playbackId}.`);
   return stream;
-}
-
-/**
- * The guest chat mode of a stream: its own setting, else `chat` for a public stream of an app whose branding
- * allows guest chat, else `off` (a signed stream is closed to guests unless its owner opens it).
- */
-export function guestChatMode(
-  stream: Pick<StreamDoc, 'playbackPolicy' | 'guestChat'>,
-  brandingGuestChat: boolean,
-): GuestChatMode {
-  if (stream.guestChat) return stream.guestChat;
-  return stream.playbackPolicy === 'public' && brandingGuestChat ? 'chat' : 'off';
 }
 
 const PRIVATE = 'This stream is private: open it from the site that shared it, with its playback token.';
@@ -72,7 +60,7 @@ export async function watchInfo(
     : stream.state === 'live'
       ? 'live'
       : 'offline';
-  const mode = guestChatMode(stream, branding.guestChat);
+  const mode = guestChatModeOf(stream, branding.guestChat);
   return {
     appId: stream.appId,
     stream: {
@@ -113,7 +101,7 @@ export async function guestChatToken(
 ) {
   const stream = await openPlayback(deps, input.playbackId, input.playbackToken, now);
   const branding = await getBranding(s, stream.appId, now);
-  const mode = guestChatMode(stream, branding.guestChat);
+  const mode = guestChatModeOf(stream, branding.guestChat);
   if (mode === 'off')
     throw Forbidden('guest_chat_disabled', 'Guests may not chat on this player page; sign in on the host site.');
   const app = await repos.apps.findOne({ id: stream.appId });

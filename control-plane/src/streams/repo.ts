@@ -49,7 +49,7 @@ export interface StreamDoc {
   record: boolean;
   reconnectWindowSeconds: number;
   restreamTargets: RestreamTarget[];
-  /** Who may chat on the stream's player page; absent: the app's default (see guestChatMode in branding/watch.ts). */
+  /** Who may chat on the stream's player page; absent: the app's default (guestChatModeOf). */
   guestChat?: GuestChatMode;
   enabled: boolean;
   state: StreamState;

@@ -353,6 +353,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/apps/{appId}/chat-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The app's chat settings: which hosts' images messages may attach */
+    get: operations['getChatSettings'];
+    /**
+     * Replace the app's chat settings
+     * @description A message may attach the app's own uploads, and images on these hosts; any other attachment is refused with attachment_not_allowed.
+     */
+    put: operations['setChatSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/apps/{appId}/data-requests': {
     parameters: {
       query?: never;
@@ -697,7 +718,7 @@ export interface paths {
     put?: never;
     /**
      * A one-hour realtime token for the caller: live events, and chat moderation when the caller's role may
-     * @description Signed like any user token. The role is admin when the caller holds chat.write (editors and up, API keys), else user.
+     * @description Signed like any user token. The role is admin when the caller holds chat.write (editors and up, API keys), else user. A member's token carries `scope: "dashboard"`: it may follow the app's platform events.
      */
     post: operations['createRealtimeToken'];
     delete?: never;
@@ -755,7 +776,10 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Require two-factor authentication of members, set allowed browser origins */
+    /**
+     * Require two-factor authentication of members, set allowed browser origins, allow user tokens without expiry
+     * @description Owners only; every change is in the audit log.
+     */
     patch: operations['updateAppSecurity'];
     trace?: never;
   };
@@ -925,11 +949,32 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The app's uploads, newest first */
+    get: operations['listUploads'];
     put?: never;
-    /** Upload an image for a chat message (PNG, JPEG, GIF or WebP, under 1 MB); the body is the file */
+    /**
+     * Upload an image for a chat message (PNG, JPEG, GIF or WebP, within the plan's maxUploadBytes)
+     * @description The body is the file. Callable with the app's credentials (chat.write), or from the browser by an end user with their user token in the X-User-Token header (guest tokens are refused). The type is read from the bytes; at most 20 uploads a minute per uploader.
+     */
     post: operations['uploadImage'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/apps/{appId}/uploads/{uploadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete an upload: its file stops being served at once */
+    delete: operations['deleteUpload'];
     options?: never;
     head?: never;
     patch?: never;
@@ -965,7 +1010,7 @@ export interface paths {
     post?: never;
     /**
      * Right to be forgotten: erase one end user’s chat data in this app
-     * @description Deletes the user's messages (and reactions on them), reactions, bans, mutes, channel memberships, the events and webhook deliveries naming them and their analytics identities, and closes their live connections. Audit-logged.
+     * @description Deletes the user's messages (and reactions on them), reactions, bans, mutes, uploaded images (the files too), channel memberships, the events and webhook deliveries naming them and their analytics identities, and closes their live connections. Audit-logged.
      */
     delete: operations['forgetEndUser'];
     options?: never;
@@ -1181,8 +1226,31 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Revoke a session */
+    /**
+     * Revoke a session
+     * @description Its refresh token and every access token of it stop working at once, on every node.
+     */
     post: operations['logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign out everywhere
+     * @description Revokes every session of the signed-in developer, this one included: all refresh and access tokens stop working at once.
+     */
+    post: operations['logoutEverywhere'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1391,7 +1459,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Turn two-factor authentication off (password and a code or recovery code) */
+    /**
+     * Turn two-factor authentication off (password and a code or recovery code)
+     * @description Every session of the account ends, this one included; the answer is a new session for the caller.
+     */
     post: operations['disableTwoFactor'];
     delete?: never;
     options?: never;
@@ -1507,6 +1578,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the password (the current one, and a code or recovery code with 2FA on)
+     * @description Every session of the account ends, this one included; the answer is a new session for the caller.
+     */
+    post: operations['changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/plans': {
     parameters: {
       query?: never;
@@ -1531,7 +1622,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What the hosted player page shows for a playback id: stream state, HLS URL, chat, the app's branding */
+    /**
+     * What the hosted player page shows for a playback id: stream state, HLS URL, chat, the app's branding
+     * @description A signed stream is described only to a caller with a valid playback token for it (`?token=`).
+     */
     get: operations['getWatchPage'];
     put?: never;
     post?: never;
@@ -1550,7 +1644,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A guest's chat token for the hosted player page (when the app allows guest chat) */
+    /**
+     * A guest's chat token for the hosted player page (when the stream lets guests chat or read)
+     * @description The guest is this browser: its identity lives in a signed, HttpOnly cookie the first call sets, so every tab and reload is the same guest (and a ban holds). New guests are rate-limited per address and stream (429 `guest_identity_rate_limited`). A signed stream needs its playback token (`playbackToken`, or the `X-Playback-Token` header). `guestChat` says whether the guest may write (`chat`) or only read (`read`).
+     */
     post: operations['createGuestChatToken'];
     delete?: never;
     options?: never;
@@ -1658,6 +1755,8 @@ export interface components {
        *     ]
        */
       allowedOrigins: string[];
+      /** @description Whether chat accepts user tokens without an expiry (exp). Off by default: a leaked token without exp works until the signing key is revoked. */
+      allowNonExpiringUserTokens: boolean;
       /** @description Members without two-factor authentication get 403 two_factor_required. */
       requireTwoFactor: boolean;
     };
@@ -1800,6 +1899,14 @@ export interface components {
       userId: string;
       userName?: string;
     };
+    ChatSettings: {
+      /** @description Hosts whose images messages may attach besides the app's own uploads (cdn.example.com, or *.example.com for its subdomains) */
+      attachmentHosts: string[];
+      updatedAt: string | null;
+    };
+    ChatSettingsInput: {
+      attachmentHosts: string[];
+    };
     CustomDomain: {
       createdAt: string;
       hostname: string;
@@ -1859,6 +1966,11 @@ export interface components {
     GuestChatToken: {
       channelId: string;
       expiresAt: string;
+      /**
+       * @description chat: the guest may write; read: the guest may only read the channel.
+       * @enum {string}
+       */
+      guestChat: 'chat' | 'read' | 'off';
       name: string;
       realtimeUrl: string;
       token: string;
@@ -1946,6 +2058,7 @@ export interface components {
         concurrentStreams: number;
         maxRenditions: number;
         maxResolution: number;
+        maxUploadBytes: number;
         storageGb: number | null;
         teamSeats: number;
         viewerMinutesPerMonth: number | null;
@@ -2013,6 +2126,11 @@ export interface components {
     Stream: {
       createdAt: string;
       enabled: boolean;
+      /**
+       * @description Guests of the hosted player page: chat (may write), read (read only) or off (no guest chat; only end users signed in by your backend). Absent: chat for a public stream when the app's branding allows guest chat, else off. null: not set, the app's default applies.
+       * @enum {string|null}
+       */
+      guestChat: 'chat' | 'read' | 'off' | null;
       hlsUrl: string;
       /** @example str_0123456789abcdefghij */
       id: string;
@@ -2041,8 +2159,8 @@ export interface components {
         message: string;
         reason: string;
       } | null;
-      /** @description rtmpUrl/streamKey, for tools that take one URL. */
-      publishUrl: string;
+      /** @description rtmpUrl/streamKey, for tools that take one URL. Shown only to callers who may change the stream (editors and up, API keys); absent for viewers. */
+      publishUrl?: string;
       reconnectWindowSeconds: number;
       record: boolean;
       restreamTargets: {
@@ -2051,15 +2169,17 @@ export interface components {
         id: string;
         /** @enum {string} */
         status: 'connecting' | 'active' | 'failed' | 'stopped';
-        streamKey: string;
+        /** @description The destination's key. Shown only to callers who may change the stream (editors and up, API keys); absent for viewers. */
+        streamKey?: string;
+        /** @description For viewers: without credentials or query string. */
         url: string;
       }[];
       /** @description The RTMP server URL for OBS. */
       rtmpUrl: string;
       /** @enum {string} */
       status: 'idle' | 'live' | 'disconnected' | 'disabled';
-      /** @description Secret: whoever holds it can publish. */
-      streamKey: string;
+      /** @description Secret: whoever holds it can publish. Shown only to callers who may change the stream (editors and up, API keys); absent for viewers. */
+      streamKey?: string;
       thumbnailUrl: string;
       updatedAt: string;
       viewers: number;
@@ -2094,11 +2214,15 @@ export interface components {
       secret: string;
     };
     Upload: {
+      /** @description The type its bytes were checked to be */
       contentType: string;
+      createdAt: string;
       id: string;
       size: number;
       /** @description Use as a message attachment: {type: "image", url} */
       url: string;
+      /** @description The end user who uploaded it, if an end user did */
+      userId?: string;
     };
     Usage: {
       concurrentStreams: {
@@ -2144,7 +2268,7 @@ export interface components {
       image?: string;
       name?: string;
       /** @enum {string} */
-      role?: 'user' | 'moderator' | 'admin';
+      role?: 'guest' | 'user' | 'moderator' | 'admin';
       /** @default 86400 */
       ttlSeconds: number;
       /**
@@ -2158,7 +2282,13 @@ export interface components {
       branding: components['schemas']['Branding'];
       chat: {
         channelId: string;
+        /** @description Whether guests get a chat token (guestChat is not off). */
         guestAccess: boolean;
+        /**
+         * @description chat: guests may write; read: guests may only read; off: no guest chat.
+         * @enum {string}
+         */
+        guestChat: 'chat' | 'read' | 'off';
         realtimeUrl: string;
       };
       stream: {
@@ -4861,6 +4991,180 @@ export interface operations {
             deleted: true;
             id: string;
           };
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getChatSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChatSettings'];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setChatSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChatSettingsInput'];
+      };
+    };
+    responses: {
+      /** @description The settings as stored */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChatSettings'];
         };
       };
       /** @description Invalid input */
@@ -7692,6 +7996,7 @@ export interface operations {
       content: {
         'application/json': {
           allowedOrigins?: string[];
+          allowNonExpiringUserTokens?: boolean;
           requireTwoFactor?: boolean;
         };
       };
@@ -7876,6 +8181,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /**
+           * @description Guests of the hosted player page: chat (may write), read (read only) or off (no guest chat; only end users signed in by your backend). Absent: chat for a public stream when the app's branding allows guest chat, else off.
+           * @enum {string}
+           */
+          guestChat?: 'chat' | 'read' | 'off';
           /**
            * @description low: 0.5 s segments; players stay about 1 s behind the live edge.
            * @enum {string}
@@ -8164,6 +8474,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /**
+           * @description Guests of the hosted player page: chat (may write), read (read only) or off (no guest chat; only end users signed in by your backend). Absent: chat for a public stream when the app's branding allows guest chat, else off. null: back to the app's default.
+           * @enum {string|null}
+           */
+          guestChat?: 'chat' | 'read' | 'off' | null;
           /**
            * @description low: 0.5 s segments; players stay about 1 s behind the live edge.
            * @enum {string}
@@ -9189,6 +9504,100 @@ export interface operations {
       };
     };
   };
+  listUploads: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+        /** @description Only this end user's uploads */
+        userId?: string;
+      };
+      header?: never;
+      path: {
+        appId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of uploads */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Upload'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   uploadImage: {
     parameters: {
       query?: never;
@@ -9214,6 +9623,96 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Upload'];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        appId: string;
+        uploadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {boolean} */
+            deleted: true;
+            id: string;
+          };
         };
       };
       /** @description Invalid input */
@@ -10978,6 +11477,87 @@ export interface operations {
       };
     };
   };
+  logoutEverywhere: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every session revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   requestPasswordReset: {
     parameters: {
       query?: never;
@@ -11971,12 +12551,14 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Off */
-      204: {
+      /** @description Off; the new session */
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
       };
       /** @description Invalid input */
       400: {
@@ -12562,6 +13144,98 @@ export interface operations {
       };
     };
   };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          code?: string;
+          currentPassword: string;
+          newPassword: string;
+          recoveryCode?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Changed; the new session */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      /** @description Invalid input */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed for this role or credential */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to these credentials */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listPlans: {
     parameters: {
       query?: never;
@@ -12649,7 +13323,10 @@ export interface operations {
   };
   getWatchPage: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description A playback token of the stream; required when its playback policy is signed. */
+        token?: string;
+      };
       header?: never;
       path: {
         playbackId: string;
@@ -12685,7 +13362,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not allowed for this role or credential */
+      /** @description A signed stream without a valid playback token (`playback_token_required`, `playback_token_invalid`); the body says nothing about the stream */
       403: {
         headers: {
           [name: string]: unknown;
@@ -12745,6 +13422,7 @@ export interface operations {
       content: {
         'application/json': {
           name: string;
+          playbackToken?: string;
         };
       };
     };
@@ -12776,7 +13454,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not allowed for this role or credential */
+      /** @description A signed stream without a valid playback token (`playback_token_required`, `playback_token_invalid`); the body says nothing about the stream */
       403: {
         headers: {
           [name: string]: unknown;
@@ -12812,7 +13490,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Rate limited; see Retry-After */
+      /** @description Too many new guests from this address or on this stream */
       429: {
         headers: {
           [name: string]: unknown;
