@@ -4,8 +4,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
+import { connect } from '../../../realtime/test/harness';
 import { PERMISSIONS, type PermissionName } from '../../src/permissions';
 import { ApiClient, type Auth } from '../helpers';
+import { makeTenant, NAME_PARAMS, type Tenant } from './tenant-fixture';
 
 interface Operation {
   method: string;
@@ -64,47 +66,164 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.close());
 
-describe('tenant isolation, route by route', () => {
-  it('a second developer and a second app key get 404/403 and never data on every route of the first app', async () => {
-    const a = await api.register();
-    const appA = await api.createApp(a.token, 'Alpha secret app');
-    const keysBefore = await api.call('GET', `/v1/apps/${appA.appId}/keys`, { auth: { bearer: a.token } });
-    const membersBefore = await api.call('GET', `/v1/apps/${appA.appId}/members`, { auth: { bearer: a.token } });
-    const params = { appId: appA.appId, keyId: appA.keyId, memberId: membersBefore.body.data[0].id };
+/** A JSON body the route accepts, so that the call reaches its handler (an empty object for the rest). */
+const VALID_BODIES: Record<string, unknown> = {
+  sendCustomEvent: { name: 'score.update', payload: { home: 1 } },
+  changeMemberRole: { role: 'viewer' },
+  redeliverFailedWebhookDeliveries: {
+    from: new Date(Date.now() - 3_600_000).toISOString(),
+    to: new Date().toISOString(),
+  },
+  updateTranscodingProfile: { name: 'Stolen', renditions: [{ height: 360, videoBitrateKbps: 800 }] },
+};
 
-    const b = await api.register();
-    const appB = await api.createApp(b.token, 'Bravo app');
-    const intruders: [string, Auth][] = [
-      ['second developer', { bearer: b.token }],
-      ["second app's key", { basic: [appB.key, appB.secret] }],
+/**
+ * Every route of app B and of app A, each path parameter filled with the real id of app B's resource of that kind,
+ * called with app A's API key and A's developer token: app B's paths are 404 (or 403 where the credential may not
+ * call the route at all), app A's paths with B's ids are 404, and no answer holds anything of app B.
+ */
+describe('tenant isolation with real ids, route by route', () => {
+  let a: Tenant;
+  let b: Tenant;
+  beforeAll(async () => {
+    b = await makeTenant(platform, api, 'Bravo');
+    a = await makeTenant(platform, api, 'Alpha');
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  /** The answer's text with the ids the caller sent taken out (a 404 may name what it did not find). */
+  const answerOf = (body: unknown, sent: string[]) => {
+    let text = JSON.stringify(body) ?? '';
+    for (const id of sent) text = text.split(id).join('<sent>');
+    return text;
+  };
+
+  it("every path parameter of every app route has a real id of app B's resources", () => {
+    const unknown = appRoutes().flatMap((op) =>
+      [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((name) => !(name in b.ids)),
+    );
+    expect([...new Set(unknown)], 'path parameters without a real id in tenant-fixture.ts').toEqual([]);
+  });
+
+  it("app A's key and developer get 404/403 and nothing of app B on every route of app B, with B's real ids", async () => {
+    const callers: [string, Auth][] = [
+      ["A's developer", a.ownerAuth],
+      ["A's key", a.keyAuth],
     ];
-    const appScoped = appRoutes();
-    expect(appScoped.length).toBeGreaterThanOrEqual(15);
     let checked = 0;
-    for (const op of appScoped) {
-      for (const [who, auth] of intruders) {
-        const res = await api.call(op.method, fill(op.path, params), { auth, body: op.hasBody ? {} : undefined });
-        const text = JSON.stringify(res.body);
-        expect([403, 404], `${who} → ${op.method} ${op.path} gave ${res.status} ${text}`).toContain(res.status);
-        expect(res.body?.error?.code, `${op.operationId}`).toBeTypeOf('string');
-        expect(text).not.toContain('Alpha secret app');
-        expect(text).not.toContain(appA.key);
+    for (const op of appRoutes()) {
+      const path = fill(op.path, b.ids);
+      for (const [who, auth] of callers) {
+        const body = op.hasBody ? (VALID_BODIES[op.operationId] ?? {}) : undefined;
+        const res = await api.call(op.method, path, { auth, body });
+        const label = `${who} → ${op.method} ${path} gave ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        expect([403, 404], label).toContain(res.status);
+        expect(res.body?.error?.code, label).toBeTypeOf('string');
+        const text = answerOf(res.body, [b.appId]);
+        for (const secret of b.secrets) expect(text, `${label} holds ${secret}`).not.toContain(secret);
         checked++;
       }
     }
-    expect(checked).toBe(appScoped.length * 2);
-    // Nothing of the first app changed.
-    const appNow = await api.call('GET', `/v1/apps/${appA.appId}`, { auth: { bearer: a.token } });
-    expect(appNow.body.name).toBe('Alpha secret app');
-    expect((await api.call('GET', `/v1/apps/${appA.appId}/keys`, { auth: { bearer: a.token } })).body).toEqual(
-      keysBefore.body,
-    );
-    expect((await api.call('GET', `/v1/apps/${appA.appId}/members`, { auth: { bearer: a.token } })).body).toEqual(
-      membersBefore.body,
-    );
-    // The first app's key still works and sees only its own app.
-    const listed = await api.call('GET', '/v1/apps', { auth: { basic: [appA.key, appA.secret] } });
-    expect(listed.body.data.map((x: { id: string }) => x.id)).toEqual([appA.appId]);
+    expect(checked).toBe(appRoutes().length * 2);
+    await b.expectIntact();
+    // App A's key still sees only app A.
+    const listed = await api.call('GET', '/v1/apps', { auth: a.keyAuth });
+    expect(listed.body.data.map((x: { id: string }) => x.id)).toEqual([a.appId]);
+  });
+
+  it("app A's key and developer on app A's own routes get 404 for each of app B's ids, and nothing of app B", async () => {
+    const callers: [string, Auth, 'apiKey' | 'owner'][] = [
+      ["A's developer", a.ownerAuth, 'owner'],
+      ["A's key", a.keyAuth, 'apiKey'],
+    ];
+    const withIds = appRoutes().filter((op) => /\{(?!appId\})\w+\}/.test(op.path));
+    expect(withIds.length).toBeGreaterThanOrEqual(30);
+    for (const op of withIds) {
+      const names = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const params: Record<string, string> = { ...b.ids, appId: a.appId };
+      const path = fill(op.path, params);
+      const sent = names.map((n) => params[n]!);
+      // A name (a branding slot, an end user's id) is app A's own when A uses it: only the data must not leak.
+      const byName = names.some((n) => NAME_PARAMS.has(n));
+      for (const [who, auth, kind] of callers) {
+        const body = op.hasBody ? (VALID_BODIES[op.operationId] ?? {}) : undefined;
+        const res = await api.call(op.method, path, { auth, body });
+        const code = res.body?.error?.code;
+        const label = `${who} → ${op.method} ${op.path} with B's ids gave ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        expect(res.status, label).toBeLessThan(500);
+        const text = answerOf(res.body, sent);
+        for (const secret of b.secrets) expect(text, `${label} holds ${secret}`).not.toContain(secret);
+        if (byName) continue;
+        const reachable = kind === 'owner' || PERMISSIONS[op.permission!].apiKey;
+        if (!reachable) {
+          expect([res.status, code], label).toEqual([403, 'forbidden']);
+          continue;
+        }
+        expect(code, `${label} (give ${op.operationId} a valid body in VALID_BODIES)`).not.toBe('validation_failed');
+        expect(res.status, label).toBe(404);
+      }
+    }
+    await b.expectIntact();
+  });
+
+  it("app A's user token opens none of app B's channels, messages, streams or uploads", async () => {
+    const alpha = await connect(platform.urls.realtime!, a.userToken('alpha-fan'));
+    try {
+      // What a request about another app's resource meets: it is not there (or, for a channel, not joined).
+      const NOT_THERE = ['channel_not_found', 'not_joined', 'message_not_found', 'stream_not_found', 'forbidden'];
+      const refusals: [string, unknown][] = [
+        ['channel.join', { channelId: b.ids.channelId }],
+        ['channel.join', { channelId: b.ids.streamId }],
+        ['history', { channelId: b.ids.channelId }],
+        ['message.send', { channelId: b.ids.channelId, text: 'hello B' }],
+        ['message.update', { messageId: b.ids.messageId, text: 'rewritten' }],
+        ['message.react', { messageId: b.ids.messageId, type: 'like' }],
+        ['message.delete', { messageId: b.ids.messageId }],
+        ['typing.start', { channelId: b.ids.channelId }],
+        ['reaction.send', { channelId: b.ids.channelId, type: 'heart' }],
+        ['events.subscribe', { streamId: b.ids.streamId }],
+      ];
+      for (const [name, payload] of refusals) {
+        const ack = (await alpha.request(name as never, payload)) as { error?: { code: string } };
+        const text = answerOf(ack, Object.values(payload as Record<string, string>));
+        expect(NOT_THERE, `${name} ${JSON.stringify(payload)} → ${text}`).toContain(ack.error?.code);
+        for (const secret of b.secrets) expect(text, `${name} holds ${secret}`).not.toContain(secret);
+      }
+      // Nothing of B's reached A's socket meanwhile.
+      const seen = answerOf(alpha.events, [b.ids.channelId!, b.ids.streamId!, b.ids.messageId!]);
+      for (const secret of b.secrets) expect(seen).not.toContain(secret);
+    } finally {
+      alpha.close();
+    }
+    // Nor does it upload into app B, or attach app B's upload in app A.
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const upload = await fetch(`${platform.urls.api}/v1/apps/${b.appId}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'x-user-token': a.userToken('alpha-fan') },
+      body: new Uint8Array(png),
+    });
+    expect(upload.status).toBe(404);
+    const theirs = (await api.call('GET', `/v1/apps/${b.appId}/uploads`, { auth: b.keyAuth })).body.data[0];
+    const channel = await api.call('POST', `/v1/apps/${a.appId}/channels`, {
+      auth: a.keyAuth,
+      body: { type: 'messaging' },
+    });
+    const sender = await connect(platform.urls.realtime!, a.userToken('alpha-fan'));
+    try {
+      await sender.request('channel.join', { channelId: channel.body.id });
+      const ack = (await sender.request('message.send', {
+        channelId: channel.body.id,
+        text: 'look',
+        attachments: [{ type: 'image', url: theirs.url }],
+      })) as { error?: { code: string } };
+      expect(ack.error?.code).toBe('attachment_not_allowed');
+    } finally {
+      sender.close();
+    }
+    await b.expectIntact();
   });
 });
 
@@ -336,7 +455,10 @@ describe('bad input never produces a 5xx', () => {
     expect(withoutBody).toEqual([]);
     // Nothing was lost: the app, its owner and its first key are all still there and working.
     // (Some generated values are valid, e.g. a name of "../../etc/passwd", and were stored as text.)
-    const after = await api.call('GET', `/v1/apps/${app.appId}`, { auth: { bearer: dev.token } });
+    // The batch signs the session out (POST /v1/auth/logout is one of its routes): sign in again to look.
+    const login = await api.call('POST', '/v1/auth/login', { body: { email: dev.email, password: dev.password } });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    const after = await api.call('GET', `/v1/apps/${app.appId}`, { auth: { bearer: login.body.accessToken } });
     expect(after.status).toBe(200);
     expect(after.body.role).toBe('owner');
     const key = await api.call('GET', `/v1/apps/${app.appId}`, { auth: { basic: [app.key, app.secret] } });
