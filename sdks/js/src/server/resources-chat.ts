@@ -7,6 +7,8 @@ export type ChatChannel = Schemas['Channel'];
 export type StoredChatMessage = Schemas['ChatMessage'];
 export type Restriction = Schemas['Restriction'];
 export type Blocklist = Schemas['Blocklist'];
+export type ChatSettings = Schemas['ChatSettings'];
+export type Upload = Schemas['Upload'];
 
 const CHANNEL = '/v1/apps/{appId}/channels/{channelId}';
 
@@ -83,6 +85,16 @@ export class ModerationResource extends Resource {
   setBlocklist(body: OpBody<'setBlocklist'>): Promise<Blocklist> {
     return this.request('setBlocklist', 'PUT', '/v1/apps/{appId}/blocklist', { body });
   }
+
+  /** The hosts whose images messages may attach, besides the app's own uploads. */
+  getChatSettings(): Promise<ChatSettings> {
+    return this.request('getChatSettings', 'GET', '/v1/apps/{appId}/chat-settings');
+  }
+
+  /** Replaces the chat settings: `attachmentHosts` like `cdn.example.com` or `*.example.com`. */
+  setChatSettings(body: OpBody<'setChatSettings'>): Promise<ChatSettings> {
+    return this.request('setChatSettings', 'PUT', '/v1/apps/{appId}/chat-settings', { body });
+  }
 }
 
 const END_USER = '/v1/apps/{appId}/users/{userId}/data';
@@ -113,6 +125,16 @@ export class UploadsResource extends Resource {
   /** Stores an image for a message attachment (`{ type: 'image', url }`). */
   image(data: Blob | ArrayBuffer | Uint8Array, contentType: ImageType): Promise<OpResult<'uploadImage'>> {
     return this.request('uploadImage', 'POST', '/v1/apps/{appId}/uploads', { raw: { data, contentType } });
+  }
+
+  /** The app's uploads, newest first; `userId` keeps one end user's. */
+  list(query: OpQuery<'listUploads'> = {}): PageIterator<Upload> {
+    return this.paginate('listUploads', '/v1/apps/{appId}/uploads', { query });
+  }
+
+  /** Deletes an upload: its file stops being served. */
+  delete(uploadId: string): Promise<OpResult<'deleteUpload'>> {
+    return this.request('deleteUpload', 'DELETE', '/v1/apps/{appId}/uploads/{uploadId}', { params: { uploadId } });
   }
 }
 

@@ -12,7 +12,15 @@ let platform: TestPlatform;
 let app: TestApp;
 let client: Platform;
 const requests: RequestInfo[] = [];
-const state = { streamId: '', streamKey: '', profileId: '', webhookId: '', deliveryId: '', channelId: '' };
+const state = {
+  streamId: '',
+  streamKey: '',
+  profileId: '',
+  webhookId: '',
+  deliveryId: '',
+  channelId: '',
+  uploadId: '',
+};
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const receiver = { url: '', bodies: [] as string[], close: () => {} };
 
@@ -214,8 +222,20 @@ const CALLS: Record<string, (p: Platform) => Promise<unknown>> = {
   'uploads.image': async (p) => {
     const upload = await p.uploads.image(Buffer.from(PNG_1X1, 'base64'), 'image/png');
     expect(upload).toMatchObject({ contentType: 'image/png' });
+    state.uploadId = upload.id;
     await expect(p.uploads.image(Buffer.from('not a png'), 'image/png')).rejects.toMatchObject({ status: 400 });
   },
+  'uploads.list': async (p) => expect((await p.uploads.list().toArray()).map((u) => u.id)).toContain(state.uploadId),
+  'uploads.delete': async (p) => {
+    await p.uploads.delete(state.uploadId);
+    await expect(p.uploads.delete(state.uploadId)).rejects.toMatchObject({ code: 'upload_not_found', status: 404 });
+  },
+  'moderation.setChatSettings': async (p) =>
+    expect(await p.moderation.setChatSettings({ attachmentHosts: ['cdn.example.com'] })).toMatchObject({
+      attachmentHosts: ['cdn.example.com'],
+    }),
+  'moderation.getChatSettings': async (p) =>
+    expect(await p.moderation.getChatSettings()).toMatchObject({ attachmentHosts: ['cdn.example.com'] }),
   'realtime.createToken': async (p) => expect((await p.realtime.createToken()).token).toMatch(/^ey/),
   'analytics.overview': async (p) => expect(await p.analytics.overview({ range: '24h' })).toBeTypeOf('object'),
   'analytics.timeline': async (p) => expect(await p.analytics.timeline({ range: '7d' })).toBeTypeOf('object'),
