@@ -25,6 +25,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io as connectClient, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 import { createChatServices } from '../src/chat/services';
 import { localFirstBus } from '../src/local-first-bus';
 import { createRealtimeNode, type RealtimeNode } from '../src/server';
@@ -245,6 +246,53 @@ export function refusal(url: string, token: unknown): Promise<{ message: string;
 }
 
 export { waitFor };
+
+/** A channel written into the store as the control plane writes one; `extra` overrides its fields. */
+export async function insertChannel(
+  cluster: Pick<TestCluster, 'store'>,
+  appId: string,
+  extra: object = {},
+): Promise<string> {
+  const id = `chn_${randomToken(10)}`;
+  await cluster.store.collection<AnyDoc>('channels').insert({
+    id,
+    appId,
+    type: 'messaging',
+    membersOnly: false,
+    slowModeSeconds: 0,
+    createdAt: new Date().toISOString(),
+    ...extra,
+    ...('id' in extra ? {} : { id }),
+  });
+  return (extra as { id?: string }).id ?? id;
+}
+
+/** A fresh app with one channel, and a way to connect users (kept in `clients` to be closed) who join it. */
+export async function appWithChannel(cluster: TestCluster, clients: TestClient[], extra: object = {}) {
+  const app = await createApp(cluster);
+  const channelId = await insertChannel(cluster, app.appId, extra);
+  const join = async (userId: string, role?: 'moderator' | 'admin') => {
+    const c = await connect(cluster.nodes[0]!.url, app.token(userId, role ? { role } : {}));
+    clients.push(c);
+    const ack = await c.request('channel.join', { channelId });
+    if (!ack.ok) throw new Error(JSON.stringify(ack));
+    return c;
+  };
+  return { app, channelId, join };
+}
+
+/** Sends a message and answers the stored message, or throws the refusal. */
+export async function send(c: TestClient, channelId: string, text: string, more: object = {}): Promise<ChatMessage> {
+  const ack = await c.request('message.send', { channelId, text, ...more });
+  if (!ack.ok) throw new Error(JSON.stringify(ack));
+  return ack.message;
+}
+
+/** Expects an error acknowledgement with this code. */
+export function refusedWith(ack: { ok?: boolean; error?: { code: string } }, code: string): void {
+  expect(ack.ok, JSON.stringify(ack)).toBeUndefined();
+  expect(ack.error?.code).toBe(code);
+}
 
 /** Channel order: by server time, then id. */
 export const messageOrder = (a: ChatMessage, b: ChatMessage) =>

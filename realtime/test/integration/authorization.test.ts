@@ -1,11 +1,14 @@
 // Realtime authorization by role, over real sockets: the permission table, app and stream events, guests.
 import { hmacKey } from '@beamline/core';
-import type { ChatMessage, GuestChatMode } from '@beamline/protocol';
+import type { GuestChatMode } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect,
   createApp,
+  insertChannel,
+  refusedWith,
+  send,
   startCluster,
   waitFor,
   type AnyDoc,
@@ -34,19 +37,7 @@ async function open(app: TestApp, userId: string, opts: TokenOptions = {}): Prom
   return c;
 }
 
-async function channel(app: TestApp, extra: object = {}): Promise<string> {
-  const id = `chn_${uid()}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
-    id,
-    appId: app.appId,
-    type: 'messaging',
-    membersOnly: false,
-    slowModeSeconds: 0,
-    createdAt: new Date().toISOString(),
-    ...extra,
-  });
-  return id;
-}
+const channel = (app: TestApp, extra: object = {}) => insertChannel(cluster, app.appId, extra);
 
 async function stream(
   app: TestApp,
@@ -68,19 +59,6 @@ function playbackToken(app: TestApp, playbackId: string, claims: Record<string, 
   const all: Record<string, unknown> = { sub: playbackId, kid: app.key, aud: 'playback', exp, ...claims };
   for (const [name, value] of Object.entries(all)) if (value === undefined) delete all[name];
   return jwt.sign(all, hmacKey(app.secret), { algorithm: 'HS256', noTimestamp: true });
-}
-
-type AnyAck = { ok?: boolean; error?: { code: string } };
-
-function refusedWith(ack: AnyAck, code: string) {
-  expect(ack.ok, JSON.stringify(ack)).toBeUndefined();
-  expect(ack.error?.code).toBe(code);
-}
-
-async function send(c: TestClient, channelId: string, text: string): Promise<ChatMessage> {
-  const ack = await c.request('message.send', { channelId, text });
-  if (!ack.ok) throw new Error(JSON.stringify(ack));
-  return ack.message;
 }
 
 const noMoreEvents = () => new Promise((r) => setTimeout(r, 150));

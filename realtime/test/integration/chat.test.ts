@@ -2,9 +2,10 @@
 import type { ChatMessage } from '@beamline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  appWithChannel,
   connect,
-  createApp,
   refusal,
+  send,
   startCluster,
   waitFor,
   type AnyDoc,
@@ -23,33 +24,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-async function setup(extra: object = {}) {
-  const app = await createApp(cluster);
-  const channelId = `chn_${Math.random().toString(36).slice(2, 12)}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
-    id: channelId,
-    appId: app.appId,
-    type: 'messaging',
-    membersOnly: false,
-    slowModeSeconds: 0,
-    createdAt: new Date().toISOString(),
-    ...extra,
-  });
-  const join = async (userId: string, role?: 'moderator' | 'admin') => {
-    const c = await connect(cluster.nodes[0]!.url, app.token(userId, role ? { role } : {}));
-    clients.push(c);
-    const ack = await c.request('channel.join', { channelId });
-    if (!ack.ok) throw new Error(JSON.stringify(ack));
-    return c;
-  };
-  return { app, channelId, join };
-}
-
-async function send(c: TestClient, channelId: string, text: string, more: object = {}): Promise<ChatMessage> {
-  const ack = await c.request('message.send', { channelId, text, ...more });
-  if (!ack.ok) throw new Error(JSON.stringify(ack));
-  return ack.message;
-}
+const setup = (extra: object = {}) => appWithChannel(cluster, clients, extra);
 
 const textsOf = (c: TestClient) =>
   c.eventsOf('chat.message.new').map((e) => (e.data as { message: ChatMessage }).message.text);

@@ -1,12 +1,13 @@
 // Restrictions hold on every verb that writes (send, edit, react, live reaction), and tokens must expire.
 import { hmacKey } from '@beamline/core';
-import type { ChatMessage } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  appWithChannel,
   connect,
-  createApp,
   refusal,
+  refusedWith,
+  send,
   startCluster,
   waitFor,
   type AnyDoc,
@@ -26,38 +27,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-async function setup(extra: object = {}) {
-  const app = await createApp(cluster);
-  const channelId = `chn_${Math.random().toString(36).slice(2, 12)}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
-    id: channelId,
-    appId: app.appId,
-    type: 'messaging',
-    membersOnly: false,
-    slowModeSeconds: 0,
-    createdAt: new Date().toISOString(),
-    ...extra,
-  });
-  const join = async (userId: string, role?: 'moderator' | 'admin') => {
-    const c = await connect(cluster.nodes[0]!.url, app.token(userId, role ? { role } : {}));
-    clients.push(c);
-    const ack = await c.request('channel.join', { channelId });
-    if (!ack.ok) throw new Error(JSON.stringify(ack));
-    return c;
-  };
-  return { app, channelId, join };
-}
-
-async function send(c: TestClient, channelId: string, text: string): Promise<ChatMessage> {
-  const ack = await c.request('message.send', { channelId, text });
-  if (!ack.ok) throw new Error(JSON.stringify(ack));
-  return ack.message;
-}
-
-function refusedWith(ack: { ok?: boolean; error?: { code: string } }, code: string) {
-  expect(ack.ok, JSON.stringify(ack)).toBeUndefined();
-  expect(ack.error?.code).toBe(code);
-}
+const setup = (extra: object = {}) => appWithChannel(cluster, clients, extra);
 
 const stored = (id: string) => cluster.store.collection<AnyDoc>('messages').findOne({ id });
 
