@@ -63,26 +63,14 @@ describe('a signed stream stays private', () => {
     // Tokens an attacker can get: another stream's, an expired one, one signed by another app's key for this id.
     const stranger = await api.createApp((await api.register()).token);
     const now = Math.floor(Date.now() / 1000);
-    const forged = jwt.sign(
-      { sub: stream.playbackId, kid: stranger.key, aud: 'playback', exp: now + 600 },
-      hmacKey(stranger.secret),
-      { algorithm: 'HS256' },
-    );
-    const forgedWithOurKid = jwt.sign(
-      { sub: stream.playbackId, kid: app.key, aud: 'playback', exp: now + 600 },
-      hmacKey(stranger.secret),
-      { algorithm: 'HS256' },
-    );
-    const expired = jwt.sign(
-      { sub: stream.playbackId, kid: app.key, aud: 'playback', exp: now - 5 },
-      hmacKey(app.secret),
-      { algorithm: 'HS256' },
-    );
-    const notPlayback = jwt.sign(
-      { sub: stream.playbackId, kid: app.key, aud: 'something-else', exp: now + 600 },
-      hmacKey(app.secret),
-      { algorithm: 'HS256' },
-    );
+    const sign = (secret: string, claims: { kid: string; aud?: string; exp?: number }) =>
+      jwt.sign({ sub: stream.playbackId, aud: 'playback', exp: now + 600, ...claims }, hmacKey(secret), {
+        algorithm: 'HS256',
+      });
+    const forged = sign(stranger.secret, { kid: stranger.key });
+    const forgedWithOurKid = sign(stranger.secret, { kid: app.key });
+    const expired = sign(app.secret, { kid: app.key, exp: now - 5 });
+    const notPlayback = sign(app.secret, { kid: app.key, aud: 'something-else' });
     for (const bad of [await mint(other.body.id), forged, forgedWithOurKid, expired, notPlayback, 'not.a.jwt']) {
       refused(
         await api.call('GET', `/v1/watch/${stream.playbackId}?token=${encodeURIComponent(bad)}`),
