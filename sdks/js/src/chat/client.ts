@@ -12,6 +12,7 @@ import {
   type ClientRequests,
   type ClosingNotice,
   type EventEnvelope,
+  type EventsSubscribeRequest,
   type HandshakeError,
 } from '../generated/protocol';
 import { ChatChannel, type ChannelTransport } from './channel';
@@ -129,8 +130,12 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     return channel;
   }
 
-  /** Receive the app's platform events (stream.live, viewer.count.update, …), or one stream's. */
-  async subscribeEvents(filter: { streamId?: string } = {}): Promise<void> {
+  /**
+   * Receive the app's platform events (admin tokens and dashboard sessions), or one stream's: with an end user's
+   * token, a stream it may watch (public, or signed with its `playbackToken`) and only live, offline and viewer
+   * count.
+   */
+  async subscribeEvents(filter: EventsSubscribeRequest = {}): Promise<void> {
     await this.request('events.subscribe', filter);
   }
 
