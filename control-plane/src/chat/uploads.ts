@@ -108,7 +108,7 @@ export function createUploads(deps: {
     },
     async read(appId, file) {
       const match = UPLOAD_PATH.exec(`/uploads/${appId}/${file}`);
-      if (!match) return null;
+      if (match?.index !== 0) return null;
       try {
         const body = await readFile(join(deps.dataDir, 'uploads', match[1]!, `${match[2]}.${match[3]}`));
         return { body, contentType: BY_EXT[match[3]!]!, name: `${match[2]}.${match[3]}` };

@@ -83,6 +83,9 @@ describe('uploads by end users', () => {
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(served.headers.get('content-disposition')).toBe(`inline; filename="${body.id}.png"`);
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+    // Only the canonical path serves it: not a path smuggled through an encoded slash.
+    const smuggled = body.url.replace(`/uploads/${app.appId}/`, `/uploads/x%2Fuploads%2F${app.appId}/`);
+    expect((await fetch(smuggled)).status).toBe(404);
 
     // Every upload is on record, with who uploaded it; the app's members and key can list it.
     const listed = await api.call('GET', `/v1/apps/${app.appId}/uploads?userId=ana`, { auth: app.basic });

@@ -48,8 +48,11 @@ export function chatSettingsOf(store: DocumentStore, appId: string): TenantColle
   return tenantCollection(store.collection<ChatSettingsDoc>(CHAT_SETTINGS_COLLECTION), appId);
 }
 
-/** The path of an upload as the control plane serves it: /uploads/{appId}/{uploadId}.{ext} */
-export const UPLOAD_PATH = /^\/uploads\/(app_[A-Za-z0-9]{1,40})\/(upl_[A-Za-z0-9]{20})\.(png|jpg|gif|webp)$/;
+/**
+ * The end of an upload's path as the control plane serves it: /uploads/{appId}/{uploadId}.{ext} (after the path of
+ * PUBLIC_BASE_URL, when the platform is served under one).
+ */
+export const UPLOAD_PATH = /\/uploads\/(app_[A-Za-z0-9]{1,40})\/(upl_[A-Za-z0-9]{20})\.(png|jpg|gif|webp)$/;
 
 /** A host pattern of the allow-list: a host name, or `*.` and a domain (its subdomains, not the domain itself). */
 export const ATTACHMENT_HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^localhost$/;
