@@ -18,20 +18,25 @@ export interface TestControlPlane {
   close(): Promise<void>;
 }
 
-export async function buildTestControlPlane(
-  env: Record<string, string> = {},
-  clock: Clock = systemClock,
-): Promise<TestControlPlane> {
-  const dir = tempDir();
-  const config = parseControlPlaneConfig({
+/** A test control plane's configuration: fresh secrets, data under `dataDir`, quiet logs; `env` on top. */
+export function testConfig(dataDir: string, env: Record<string, string> = {}) {
+  return parseControlPlaneConfig({
     NODE_ENV: 'test',
-    DATA_DIR: dir.path,
+    DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('hex'),
     EDGE_SECRET: randomBytes(32).toString('hex'),
     MASTER_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
     ...env,
   });
+}
+
+export async function buildTestControlPlane(
+  env: Record<string, string> = {},
+  clock: Clock = systemClock,
+): Promise<TestControlPlane> {
+  const dir = tempDir();
+  const config = testConfig(dir.path, env);
   const store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const box = new SecretBox(Buffer.from(config.MASTER_KEY, 'hex'));

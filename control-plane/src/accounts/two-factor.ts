@@ -120,6 +120,25 @@ export async function checkSecondFactor(ctx: Ctx, box: SecretBox, user: UserDoc,
   return false;
 }
 
+/**
+ * For a sensitive change of one's own account (a new password, deleting it): the password, and with 2FA on a code
+ * or recovery code too.
+ */
+export async function confirmOwnAccount(
+  ctx: Ctx,
+  box: SecretBox,
+  user: UserDoc,
+  input: SecondFactor & { password: string },
+) {
+  if (!(await verifyPassword(input.password, user.passwordHash)))
+    throw Unauthorized('invalid_credentials', 'The password is wrong.');
+  if (twoFactorEnabled(user) && !(await checkSecondFactor(ctx, box, user, input)))
+    throw Invalid(
+      'invalid_two_factor_code',
+      'This account has two-factor authentication: send a valid code or recovery code.',
+    );
+}
+
 async function requirePasswordAndFactor(
   ctx: Ctx,
   box: SecretBox,

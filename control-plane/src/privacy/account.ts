@@ -1,9 +1,9 @@
 // A developer account's data: its export, and its deletion with the apps it alone owns.
-import { verifyPassword, type SecretBox } from '@beamline/core';
+import type { SecretBox } from '@beamline/core';
 import { publicUser } from '../accounts/accounts';
-import { checkSecondFactor, twoFactorEnabled, type SecondFactor } from '../accounts/two-factor';
+import { confirmOwnAccount, type SecondFactor } from '../accounts/two-factor';
 import type { AppCtx, Ctx } from '../context';
-import { Conflict, Invalid, NotFound, Unauthorized } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { ARCHIVE_FORMAT, eraseApp } from './apps';
 import { DATA_REQUESTS, type DataRequestDoc } from './records';
 import { redact } from './redact';
@@ -61,13 +61,7 @@ export async function deleteAccount(
 ): Promise<{ counts: Record<string, number>; deletedApps: string[] }> {
   const user = await ctx.repos.users.findOne({ id: userId });
   if (!user) throw NotFound('user_not_found', 'The account no longer exists.');
-  if (!(await verifyPassword(input.password, user.passwordHash)))
-    throw Unauthorized('invalid_credentials', 'The password is wrong.');
-  if (twoFactorEnabled(user) && !(await checkSecondFactor(ctx, box, user, input)))
-    throw Invalid(
-      'invalid_two_factor_code',
-      'This account has two-factor authentication: send a valid code or recovery code.',
-    );
+  await confirmOwnAccount(ctx, box, user, input);
 
   const memberships = await ctx.repos.lookup.members.find({ userId });
   const alone: string[] = [];

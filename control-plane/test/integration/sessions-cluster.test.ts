@@ -1,7 +1,6 @@
 // Developer sessions end at once on every node: two control planes on one store and one Redis bus, over real
 // HTTP. The clock only moves when a test steps it, so a node's cache of open sessions never expires by time:
 // a token refused on the other node was refused because the revocation reached it over the bus.
-import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +14,9 @@ import {
   type Mailer,
 } from '@beamline/core';
 import { startRedis, tempDir, waitFor, type RedisServer } from '@beamline/core/testing';
-import { createControlPlane, parseControlPlaneConfig, type ControlPlane } from '../../src';
+import { createControlPlane, type ControlPlane } from '../../src';
 import type { ControlPlaneDeps } from '../../src/deps';
-import { ApiClient } from '../helpers';
+import { ApiClient, testConfig } from '../helpers';
 
 const base = Date.now();
 const clock = { offsetMs: 0, now: () => new Date(base + clock.offsetMs) };
@@ -55,14 +54,7 @@ async function startNode(config: ControlPlaneDeps['config']): Promise<ApiClient>
 beforeAll(async () => {
   redis = await startRedis();
   store = new EmbeddedStore({ dataDir: dir.path });
-  const config = parseControlPlaneConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: dir.path,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    EDGE_SECRET: randomBytes(32).toString('hex'),
-    MASTER_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-  });
+  const config = testConfig(dir.path);
   node1 = await startNode(config);
   node2 = await startNode(config);
 });
