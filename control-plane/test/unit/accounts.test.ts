@@ -1,4 +1,6 @@
 // Developer accounts and sessions through the HTTP routes (in-process, app.request).
+import { hmacKey } from '@beamline/core';
+import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
@@ -64,6 +66,19 @@ describe('accounts', () => {
     );
     const after = await t.api.call('POST', '/v1/auth/refresh', { body: { refreshToken: dev.refreshToken } });
     expect(after.status).toBe(401);
+  });
+
+  it('an access token without a session (signed before sessions were named) is refused as expired', async () => {
+    const dev = await t.api.register();
+    const old = jwt.sign({ typ: 'access' }, hmacKey(t.deps.config.JWT_SECRET), {
+      subject: dev.userId,
+      expiresIn: 600,
+      algorithm: 'HS256',
+      issuer: 'beamline',
+    });
+    const res = await t.api.call('GET', '/v1/me', { auth: { bearer: old } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('token_expired');
   });
 
   it('rejects forged, malformed and missing access tokens', async () => {
