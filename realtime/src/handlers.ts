@@ -174,7 +174,16 @@ const HANDLERS: Handlers = {
   },
   history: async (s, input) => {
     mustHaveJoined(s, input.channelId);
-    return history(s.ctx, input);
+    // Who may read is read again beside the page (one round of the store): a member taken off a members-only
+    // list, or guests once the stream's guest chat is off, read no further.
+    const [channel, guestMode, page] = await Promise.all([
+      getChannel(s.ctx, input.channelId),
+      s.grant === 'guest-channel' ? guestChatMode(s.ctx, input.channelId) : null,
+      history(s.ctx, input),
+    ]);
+    if (guestMode) assertGuestMode(guestMode, 'read');
+    assertMayJoin(s.ctx, channel);
+    return page;
   },
   'typing.start': typing('typing.start'),
   'typing.stop': typing('typing.stop'),

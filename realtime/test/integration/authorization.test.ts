@@ -252,6 +252,7 @@ describe('guests', () => {
     // Mode off: a guest cannot join.
     await cluster.store.collection<AnyDoc>('streams').updateOne({ id: s.id }, { set: { guestChat: 'off' } });
     refusedWith(await guest.request('channel.join', { channelId: s.id }), 'guest_chat_off');
+    refusedWith(await guest.request('history', { channelId: s.id }), 'guest_chat_off');
   });
 
   it('are off by default on a signed stream and where the app turned guest chat off', async () => {

@@ -51,7 +51,7 @@ describe('one restriction check for every write', () => {
     expect(other.eventsOf('reaction.sent')).toEqual([]);
   });
 
-  it('re-checks membership of a members-only channel on every write', async () => {
+  it('re-checks membership of a members-only channel on every write, and on reading history', async () => {
     const { app, channelId, join } = await setup({ membersOnly: true, members: ['in', 'leaving'] });
     const leaving = await join('leaving');
     const mine = await send(leaving, channelId, 'while a member');
@@ -62,6 +62,7 @@ describe('one restriction check for every write', () => {
     refusedWith(await leaving.request('message.update', { messageId: mine.id, text: 'after' }), 'not_a_member');
     refusedWith(await leaving.request('message.react', { messageId: mine.id, type: 'like' }), 'not_a_member');
     refusedWith(await leaving.request('reaction.send', { channelId, type: 'like' }), 'not_a_member');
+    refusedWith(await leaving.request('history', { channelId }), 'not_a_member');
   });
 
   it('holds slow mode on edits and reactions, each with its own turn', async () => {
