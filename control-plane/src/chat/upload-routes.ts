@@ -61,7 +61,7 @@ export function uploadRoutes(
       operationId: 'uploadImage',
       summary: "Upload an image for a chat message (PNG, JPEG, GIF or WebP, within the plan's maxUploadBytes)",
       description:
-        "The body is the file. Callable with the app's credentials (chat.write), or from the browser by an end user with their user token in the X-User-Token header (guest tokens are refused). The type is read from the bytes; at most 20 uploads a minute per uploader.",
+        "The body is the file. Callable with the app's credentials (chat.write), or from the browser by an end user with their user token in the X-User-Token header (guest tokens are refused). The type is read from the bytes; at most 20 uploads a minute per end user.",
       tags,
       'x-permission': 'chat.write',
       security: [...APP_SECURITY, { userTokenAuth: [] }],

@@ -24,7 +24,7 @@ const BY_EXT = Object.fromEntries(Object.entries(IMAGE_TYPES).map(([type, t]) =>
   ImageType
 >;
 
-/** Uploads per uploader (end user, key or member) per minute. */
+/** Uploads per end user per minute. */
 export const UPLOADS_PER_MINUTE = 20;
 
 /**
@@ -52,7 +52,7 @@ export function checkImage(contentType: string | undefined, body: Buffer, maxByt
 export type Uploader = { userId: string } | { actorId: string };
 
 export interface Uploads {
-  /** Checks, rate-limits, stores and records one image; answers its record. */
+  /** Checks, rate-limits (end users), stores and records one image; answers its record. */
   store(input: {
     appId: string;
     uploader: Uploader;
@@ -73,7 +73,7 @@ export function createUploads(deps: {
   publicBaseUrl: string;
   redis?: Redis | undefined;
 }): Uploads {
-  const perUploader: RateLimit = createRateLimit({
+  const perUser: RateLimit = createRateLimit({
     name: 'chat-uploads',
     points: UPLOADS_PER_MINUTE,
     durationSeconds: 60,
@@ -81,9 +81,11 @@ export function createUploads(deps: {
   });
   return {
     async store({ appId, uploader, contentType, body, maxBytes, now }) {
-      const who = 'userId' in uploader ? `user:${uploader.userId}` : `actor:${uploader.actorId}`;
-      const wait = await perUploader.consume(`${appId}:${who}`);
-      if (wait) throw new RateLimited(wait, `At most ${UPLOADS_PER_MINUTE} uploads a minute.`);
+      // End users, one by one; the app's key and members have the API's own rate limits.
+      if ('userId' in uploader) {
+        const wait = await perUser.consume(`${appId}:${uploader.userId}`);
+        if (wait) throw new RateLimited(wait, `At most ${UPLOADS_PER_MINUTE} uploads a minute.`);
+      }
       const type = checkImage(contentType, body, maxBytes);
       const id = newId('upload');
       const name = `${id}.${IMAGE_TYPES[type].ext}`;

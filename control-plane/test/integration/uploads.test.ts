@@ -164,7 +164,7 @@ describe('uploads by end users', () => {
     expect((await upload(app.appId, big, 'image/png', token)).status).toBe(201);
   });
 
-  it('one user may upload 20 images a minute; the next is told to wait, others are not', async () => {
+  it('one end user may upload 20 images a minute; the next is told to wait, others are not', async () => {
     const app = await newApp();
     const token = { 'x-user-token': app.userToken('busy') };
     for (let i = 0; i < 20; i++) expect((await upload(app.appId, PNG, 'image/png', token)).status).toBe(201);
@@ -172,6 +172,9 @@ describe('uploads by end users', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await upload(app.appId, PNG, 'image/png', { 'x-user-token': app.userToken('calm') })).status).toBe(201);
+    // The app's own backend is held by the API's rate limits, not this one.
+    const key = { authorization: `Basic ${Buffer.from(`${app.key}:${app.secret}`).toString('base64')}` };
+    for (let i = 0; i < 21; i++) expect((await upload(app.appId, PNG, 'image/png', key)).status).toBe(201);
   });
 
   it("a browser page on the app's allowed origin may upload (CORS lets the user-token header through)", async () => {
