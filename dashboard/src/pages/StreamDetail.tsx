@@ -2,7 +2,7 @@
 // and viewer count that follow realtime events, and its recordings.
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { LiveIndicator, useAppEvents } from '../api/realtime';
 import type { GuestChatMode } from '@beamline/protocol';
 import type { Page, Recording, Stream } from '../api/types';
@@ -60,9 +60,7 @@ export default function StreamDetail() {
         }
         actions={
           <>
-            <a className="btn" href={`/watch/${s.playbackId}`} target="_blank" rel="noreferrer">
-              Open player page
-            </a>
+            <PlayerPageLink appId={appId} stream={s} />
             {canWrite && (
               <button
                 type="button"
@@ -217,6 +215,54 @@ export default function StreamDetail() {
         </p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+/**
+ * The stream's hosted player page. A signed stream's page opens only with a playback token, so one is minted
+ * first (into a window opened at the click, which popup blockers allow).
+ */
+function PlayerPageLink({ appId, stream }: { appId: string; stream: Stream }) {
+  const path = `/watch/${stream.playbackId}`;
+  const [error, setError] = useState<string | null>(null);
+  if (stream.playbackPolicy === 'public')
+    return (
+      <a className="btn" href={path} target="_blank" rel="noreferrer">
+        Open player page
+      </a>
+    );
+  return (
+    <>
+      <button
+        type="button"
+        className="btn"
+        title="Opens the page with a one-hour playback token"
+        onClick={async () => {
+          const tab = window.open('', '_blank');
+          if (tab) tab.opener = null;
+          setError(null);
+          try {
+            const { token } = await api<{ token: string }>(`/v1/apps/${appId}/streams/${stream.id}/playback-tokens`, {
+              method: 'POST',
+              body: { ttlSeconds: 3600 },
+            });
+            const url = `${path}?token=${encodeURIComponent(token)}`;
+            if (tab) tab.location.href = url;
+            else window.location.assign(url);
+          } catch (err) {
+            tab?.close();
+            setError(errorMessage(err));
+          }
+        }}
+      >
+        Open player page
+      </button>
+      {error && (
+        <span role="alert" className="muted small">
+          {error}
+        </span>
+      )}
+    </>
   );
 }
 

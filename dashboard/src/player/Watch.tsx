@@ -309,7 +309,9 @@ function ChatPanel({ chat, mayWrite }: { chat: ReturnType<typeof useGuestChat>; 
         chat.error && <p className="chat-error">{chat.error}</p>
       )}
       <ol className="chat-messages" ref={list} aria-live="polite" data-testid="chat-messages">
-        {chat.messages.length === 0 && <li className="chat-empty">No messages yet. Say hello!</li>}
+        {chat.messages.length === 0 && (
+          <li className="chat-empty">{mayWrite ? 'No messages yet. Say hello!' : 'No messages yet.'}</li>
+        )}
         {chat.messages.map((m) => (
           <li key={m.id} data-message-id={m.id} className={m.userId === chat.me ? 'mine' : ''}>
             <span className="chat-author">{m.userName ?? m.userId}</span> <span className="chat-text">{m.text}</span>

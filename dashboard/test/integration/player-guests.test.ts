@@ -11,6 +11,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const consoleErrors: string[] = [];
 let owner: { token: string; appId: string };
+const PASSWORD = 'correct horse battery staple';
+const ownerEmail = `guests-${Date.now()}@example.com`;
 
 async function call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${platform.urls.api}${path}`, {
@@ -42,11 +44,11 @@ beforeAll(async () => {
   const registered = await fetch(`${platform.urls.api}/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `guests-${Date.now()}@example.com`, password: 'correct horse battery staple' }),
+    body: JSON.stringify({ email: ownerEmail, password: PASSWORD }),
   });
   const token = ((await registered.json()) as { accessToken: string }).accessToken;
   owner = { token, appId: '' };
-  const app = await call<{ app: { id: string } }>('POST', '/v1/apps', { name: 'Guests' });
+  const app = await call<{ app: { id: string } }>('POST', '/v1/apps', { name: 'Open studio' });
   owner.appId = app.body.app.id;
   browser = await launchChromium();
 });
@@ -131,5 +133,75 @@ describe('a signed stream', () => {
     );
     await page.getByRole('heading', { name: 'Board meeting Q3' }).waitFor();
     await page.getByPlaceholder('Send a message').waitFor();
+  });
+});
+
+async function logIn(email: string) {
+  const page = await (await newContext()).newPage();
+  page.setDefaultTimeout(15_000);
+  watchConsole(page, consoleErrors);
+  await page.goto(`${platform.urls.dashboard}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/apps$/);
+  return page;
+}
+
+describe('the stream page', () => {
+  it("lets the owner make guests read-only and open a signed stream's page; a viewer member sees no key", async () => {
+    const stream = await createStream({ name: 'Town hall', playbackPolicy: 'signed' });
+    const page = await logIn(ownerEmail);
+    await page.goto(`${platform.urls.dashboard}/apps/${owner.appId}/streams/${stream.id}`);
+    await page.getByLabel('Guests', { exact: true }).selectOption({ label: 'Guests may only read' });
+    await expect
+      .poll(async () => (await call(`GET`, `/v1/apps/${owner.appId}/streams/${stream.id}`)).body.guestChat)
+      .toBe('read');
+    // A signed stream's page opens with a playback token minted for it: the guest reads, and may not write.
+    const [player] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('button', { name: 'Open player page' }).click(),
+    ]);
+    player.setDefaultTimeout(15_000);
+    await player.getByRole('heading', { name: 'Town hall' }).waitFor();
+    await player.getByTestId('chat-read-only').waitFor();
+    expect(await player.getByLabel('Message').count()).toBe(0);
+    await screenshot(player, 'player-read-only');
+
+    // A viewer of the app sees the stream without its key and without the reset button.
+    const email = `viewer-${Date.now()}@example.com`;
+    await fetch(`${platform.urls.api}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const invitation = await call<{ token: string }>('POST', `/v1/apps/${owner.appId}/members/invitations`, {
+      email,
+      role: 'viewer',
+    });
+    const viewer = await logIn(email);
+    const accepted = await viewer.evaluate(async (token) => {
+      const session = JSON.parse(localStorage.getItem('beamline.session') ?? '{}') as { refreshToken?: string };
+      const refreshed = await fetch('/v1/auth/refresh', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: session.refreshToken }),
+      });
+      const { accessToken, refreshToken } = (await refreshed.json()) as { accessToken: string; refreshToken: string };
+      localStorage.setItem('beamline.session', JSON.stringify({ ...session, refreshToken }));
+      const res = await fetch('/v1/invitations/accept', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ token }),
+      });
+      return res.status;
+    }, invitation.body.token);
+    expect(accepted).toBe(200);
+    await viewer.goto(`${platform.urls.dashboard}/apps/${owner.appId}/streams/${stream.id}`);
+    await viewer.getByTestId('stream-key-hidden').waitFor();
+    expect(await viewer.getByTestId('stream-key').count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Reset stream key' }).count()).toBe(0);
+    expect(await viewer.getByLabel('Guests', { exact: true }).isDisabled()).toBe(true);
+    await screenshot(viewer, 'stream-detail-viewer');
   });
 });
