@@ -149,6 +149,8 @@ export async function spawnEdge(opts: { api: string; dataDir: string; mediaDir: 
       CONTROL_PLANE_URL: opts.api,
       EDGE_SECRET: secrets.EDGE_SECRET,
       LIVE_FILES_GRACE_SECONDS: '0',
+      // wrk sends tens of thousands of requests a second from one address: the per-address limit would cut it
+      HLS_REQUESTS_PER_IP_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
     },

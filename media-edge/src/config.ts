@@ -1,5 +1,14 @@
 // The media edge's configuration, parsed once and strictly from the environment.
-import { allowedHostsVar, booleanFlag, logLevel, parseEnv, port, secret, shutdownDrainMs } from '@beamline/core';
+import {
+  allowedHostsVar,
+  booleanFlag,
+  logLevel,
+  parseEnv,
+  port,
+  proxyTrustVar,
+  secret,
+  shutdownDrainMs,
+} from '@beamline/core';
 import { z } from 'zod';
 
 export const mediaEdgeEnv = {
@@ -29,6 +38,20 @@ export const mediaEdgeEnv = {
   HLS_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   HLS_CACHE_IDLE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   SHUTDOWN_DRAIN_MS: shutdownDrainMs,
+  /**
+   * Proxies in front of the HLS port, as TRUST_PROXY is for the API (off, their number, or their addresses): the
+   * client's address for per-address limits and viewer ids is then read from X-Forwarded-For. A variable of its
+   * own, as the HLS port is often served directly while the API sits behind a proxy.
+   */
+  HLS_TRUST_PROXY: proxyTrustVar,
+  /** HLS requests per client address (IPv6: per /64) and minute; 0 turns the limit off (load tests). */
+  HLS_REQUESTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
+  /** Look-ups of playback ids that turn out unknown, per address and minute; 0 turns the limit off. */
+  HLS_UNKNOWN_PLAYBACK_PER_IP_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  /** New viewer ids an address gets per public stream and hour; past it, it counts as one viewer. 0: no limit. */
+  HLS_NEW_VIEWERS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(30),
+  /** Viewers an edge keeps per stream at most (beyond, new ones are not counted until others leave). */
+  HLS_VIEWERS_PER_STREAM_MAX: z.coerce.number().int().min(1).default(100_000),
 };
 
 export type MediaEdgeConfig = ReturnType<typeof parseMediaEdgeConfig>;

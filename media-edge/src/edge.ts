@@ -12,6 +12,8 @@ import { ControlPlaneClient } from './control-plane';
 import { PlaybackAccess } from './hls/access';
 import { HotFiles } from './hls/files';
 import { createHlsServer, type RecordingMeta } from './hls/server';
+import { createHlsLimits } from './hls/limits';
+import { ViewerIds } from './hls/viewer-ids';
 import { ViewerMeter } from './hls/viewers';
 import { startRtmpIngest, type PublisherSession, type RtmpIngest } from './ingest/rtmp';
 import { LiveStream, type LiveEvent } from './live/live-stream';
@@ -64,7 +66,7 @@ export async function createMediaEdge(
   const cp = new ControlPlaneClient(config.CONTROL_PLANE_URL, secrets);
   const files = new HotFiles(config.HLS_CACHE_MB * 1024 * 1024, { maxIdleMs: config.HLS_CACHE_IDLE_SECONDS * 1000 });
   const access = new PlaybackAccess(cp, config.PLAYBACK_CACHE_SECONDS * 1000, log);
-  const viewers = new ViewerMeter();
+  const viewers = new ViewerMeter(30_000, config.HLS_VIEWERS_PER_STREAM_MAX);
   const events = new EventEmitter();
   const streams = new Map<string, LiveStream>();
   const edgeUrl = config.EDGE_URL ?? `http://127.0.0.1:${config.HLS_PORT}`;
@@ -182,6 +184,9 @@ export async function createMediaEdge(
       access,
       files,
       viewers,
+      viewerIds: new ViewerIds(secrets),
+      limits: createHlsLimits(config),
+      trustProxy: config.HLS_TRUST_PROXY,
       verifyInternal: createEdgeVerifier({
         secrets,
         seen: memorySeenNonces(),

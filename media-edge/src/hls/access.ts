@@ -36,6 +36,12 @@ export class PlaybackAccess {
     private readonly log: Logger,
   ) {}
 
+  /** The policy when cached and fresh (null: known to be unknown), else undefined. */
+  cached(playbackId: string, now: number): PlaybackInfo | null | undefined {
+    const hit = this.infos.get(playbackId);
+    return hit && hit.until > now ? hit.info : undefined;
+  }
+
   /** The cached policy when fresh (sync fast path), else a promise of it. null: unknown playback id. */
   info(playbackId: string, now: number): PlaybackInfo | null | Promise<PlaybackInfo | null> {
     const hit = this.infos.get(playbackId);
@@ -61,10 +67,21 @@ export class PlaybackAccess {
     return pending;
   }
 
-  /** Checks a request's token against the playback id's policy. */
+  /**
+   * Checks a request's token against the playback id's policy. A public stream plays without one; a valid token
+   * for it still names its viewer (its viewerId), an invalid one is ignored there.
+   */
   check(info: PlaybackInfo, token: string | null, now: number): Check {
-    if (info.playbackPolicy === 'public') return GRANT_NO_TOKEN;
+    if (info.playbackPolicy === 'public') {
+      if (!token) return GRANT_NO_TOKEN;
+      const verdict = this.judge(info, token, now);
+      return verdict.ok ? verdict : GRANT_NO_TOKEN;
+    }
     if (!token) return { ok: false, code: 'token_required' };
+    return this.judge(info, token, now);
+  }
+
+  private judge(info: PlaybackInfo, token: string, now: number): Check {
     const key = `${info.appId}\n${token}`;
     let cached = this.tokens.get(key);
     if (!cached || cached.until <= now || cached.appId !== info.appId) {

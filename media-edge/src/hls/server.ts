@@ -1,12 +1,25 @@
 // HLS delivery on plain node:http: /hls/{playbackId}/… (live) and /vod/{recordingId}/… (recordings).
-// Every request of a signed stream carries a playback token; playlists are rewritten so the token
-// travels on to variants and segments. Hot path: in-memory files, cached policy and token checks.
-import { EDGE_AUTH_MESSAGES, EDGE_SIGNATURE_HEADER, type EdgeVerifier, type Logger } from '@beamline/core';
+// Every request of a signed stream carries a playback token; playlists are rewritten so the token travels on to
+// variants and segments. A public stream's master playlist hands out a viewer id the same way (to the variant
+// playlists only: its segments stay one URL for everyone, cacheable by a CDN). Per-address limits answer 429.
+// Hot path: in-memory files, cached policy and token checks.
+import {
+  addressKey,
+  clientAddress,
+  EDGE_AUTH_MESSAGES,
+  EDGE_SIGNATURE_HEADER,
+  type EdgeVerifier,
+  type Logger,
+  type ProxyTrust,
+} from '@beamline/core';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { PlaybackInfo } from '../control-plane';
 import type { PlaybackAccess } from './access';
 import type { HotFiles } from './files';
+import type { HlsLimits } from './limits';
+import { carryQuery, CORS, fail, PLAYLIST, queryParam, readBody, sendBody, tooMany } from './respond';
+import type { ViewerIds } from './viewer-ids';
 import type { ViewerMeter } from './viewers';
 
 export interface RecordingMeta {
@@ -19,6 +32,10 @@ export interface HlsServerOptions {
   access: PlaybackAccess;
   files: HotFiles;
   viewers: ViewerMeter;
+  viewerIds: ViewerIds;
+  limits: HlsLimits;
+  /** HLS_TRUST_PROXY: whose X-Forwarded-For names the client. */
+  trustProxy: ProxyTrust;
   /** Checks the signature of the control plane's requests to /internal/*. */
   verifyInternal: EdgeVerifier;
   log: Logger;
@@ -36,23 +53,13 @@ const RECORDING_ID = /^rec_[A-Za-z0-9]{1,60}$/;
 const VARIANT = /^[a-z0-9_-]{1,32}$/;
 const SEGMENT = /^seg_\d{5,10}\.ts$/;
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'Content-Length, Content-Range',
-};
-const PLAYLIST = 'application/vnd.apple.mpegurl';
+type Kind = 'master' | 'playlist' | 'segment' | 'thumbnail';
 
-type Kind = 'playlist' | 'segment' | 'thumbnail';
-
-function fail(res: ServerResponse, status: number, code: string, message: string) {
-  const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, {
-    ...CORS,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  });
-  res.end(body);
+/** What a request asked for besides its path. */
+interface Query {
+  token: string | null;
+  /** A viewer id the edge issued with a public master playlist. */
+  vid: string | null;
 }
 
 const DENIAL_MESSAGES: Record<string, string> = {
@@ -62,124 +69,77 @@ const DENIAL_MESSAGES: Record<string, string> = {
   token_wrong_stream: 'The playback token is for another stream.',
 };
 
-/** Appends the token to every URI line of a playlist. */
-export function carryToken(playlist: string, token: string): string {
-  const suffix = `?token=${encodeURIComponent(token)}`;
-  return playlist.replace(/^([^#\s][^\s]*)$/gm, `$1${suffix}`);
-}
-
-function tokenOf(query: string): string | null {
-  if (!query) return null;
-  for (const part of query.split('&')) {
-    if (part.startsWith('token=')) {
-      try {
-        return decodeURIComponent(part.slice(6)) || null;
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
-}
-
-function sendBody(req: IncomingMessage, res: ServerResponse, body: Buffer, type: string, cache: string) {
-  const range = req.headers.range;
-  if (range) {
-    const m = /^bytes=(\d*)-(\d*)$/.exec(range);
-    let start = m && m[1] ? Number(m[1]) : NaN;
-    let end = m && m[2] ? Number(m[2]) : body.length - 1;
-    if (m && !m[1] && m[2]) {
-      start = Math.max(0, body.length - Number(m[2]));
-      end = body.length - 1;
-    }
-    if (!m || Number.isNaN(start) || start > end || start >= body.length) {
-      res.writeHead(416, { ...CORS, 'content-range': `bytes */${body.length}` });
-      return res.end();
-    }
-    end = Math.min(end, body.length - 1);
-    res.writeHead(206, {
-      ...CORS,
-      'content-type': type,
-      'cache-control': cache,
-      'accept-ranges': 'bytes',
-      'content-range': `bytes ${start}-${end}/${body.length}`,
-      'content-length': end - start + 1,
-    });
-    return res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
-  }
-  // the hot path: a flat header list skips per-request object building and header-name normalising
-  res.writeHead(200, [
-    'access-control-allow-origin',
-    '*',
-    'access-control-expose-headers',
-    CORS['access-control-expose-headers'],
-    'content-type',
-    type,
-    'cache-control',
-    cache,
-    'accept-ranges',
-    'bytes',
-    'content-length',
-    String(body.length),
-  ]);
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-/** The request's body, or null past `max` bytes. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    req.once('end', () => resolve(size > max ? null : Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
 export function createHlsServer(opts: HlsServerOptions): Server {
-  const { files, access, viewers } = opts;
+  const { files, access, viewers, viewerIds, limits } = opts;
   const playlistTtl = opts.playlistTtlMs ?? 200;
+
+  /** The viewer id a public master playlist hands out: the one given back when still good, else a new one. */
+  async function viewerIdFor(playbackId: string, given: string | null, address: string): Promise<string | null> {
+    if (viewerIds.verify(given, playbackId, address)) return given;
+    const wait = limits.newViewers ? await limits.newViewers.consume(`${playbackId}|${address}`) : null;
+    return wait ? null : viewerIds.issue(playbackId, address);
+  }
 
   function deliver(
     req: IncomingMessage,
     res: ServerResponse,
+    address: string,
     info: PlaybackInfo,
-    token: string | null,
+    query: Query,
     file: string,
     kind: Kind,
     live: boolean,
   ) {
     const now = Date.now();
-    const check = access.check(info, token, now);
+    const check = access.check(info, query.token, now);
     if (!check.ok) return fail(res, 403, check.code, DENIAL_MESSAGES[check.code]!);
-    const viewer = check.viewer ?? `${req.socket.remoteAddress}|${req.headers['user-agent'] ?? ''}`;
+    // a playback token names its viewer; else a public stream's viewer is its edge-issued id, or its address
+    const byToken = check.viewer;
     const privacy = info.playbackPolicy === 'signed' ? 'private' : 'public';
-    const send = (body: Buffer | null) => {
+    const send = (body: Buffer | null, vid: string | null) => {
       if (!body) return fail(res, 404, 'not_found', 'No such file (the stream may not be live).');
       if (kind === 'segment') {
-        viewers.touch(info.playbackId, viewer, body.length, now);
+        if (byToken) viewers.touch(info.playbackId, byToken, body.length, now);
+        else viewers.addBytes(info.playbackId, body.length);
         return sendBody(req, res, body, 'video/mp2t', `${privacy}, max-age=31536000, immutable`);
       }
       if (kind === 'thumbnail')
         return sendBody(req, res, body, 'image/jpeg', live ? 'no-cache' : `${privacy}, max-age=3600`);
-      const text = token ? carryToken(body.toString('utf8'), token) : null;
-      const out = text === null ? body : Buffer.from(text);
-      viewers.touch(info.playbackId, viewer, out.length, now);
-      return sendBody(req, res, out, PLAYLIST, live ? 'no-cache' : `${privacy}, max-age=60`);
+      const carried = byToken && query.token ? `token=${encodeURIComponent(query.token)}` : vid ? `vid=${vid}` : null;
+      const out = carried ? Buffer.from(carryQuery(body.toString('utf8'), carried)) : body;
+      if (byToken) viewers.touch(info.playbackId, byToken, out.length, now);
+      else if (kind === 'master') viewers.addBytes(info.playbackId, out.length);
+      else {
+        const id = viewerIds.verify(query.vid, info.playbackId, address);
+        viewers.touch(info.playbackId, id ? `e:${id}` : `a:${address}`, out.length, now);
+      }
+      // a master carrying a viewer id is this viewer's own
+      const cache = vid
+        ? live
+          ? 'private, no-cache'
+          : 'private, max-age=60'
+        : live
+          ? 'no-cache'
+          : `${privacy}, max-age=60`;
+      return sendBody(req, res, out, PLAYLIST, cache);
+    };
+    const respond = (body: Buffer | null) => {
+      if (!body || kind !== 'master' || byToken) return send(body, null);
+      viewerIdFor(info.playbackId, query.vid, address).then(
+        (vid) => send(body, vid),
+        (err: unknown) => serverError(res, err),
+      );
     };
     if (kind === 'segment') {
       const hit = files.cachedSegment(file);
-      if (hit) return send(hit);
-      files.loadSegment(file).then(send, (err: unknown) => serverError(res, err));
+      if (hit) return respond(hit);
+      files.loadSegment(file).then(respond, (err: unknown) => serverError(res, err));
       return;
     }
     const ttl = live ? playlistTtl : 5_000;
     const hit = files.cachedFresh(file, ttl, now);
-    if (hit !== undefined) return send(hit);
-    files.loadFresh(file, now).then(send, (err: unknown) => serverError(res, err));
+    if (hit !== undefined) return respond(hit);
+    files.loadFresh(file, now).then(respond, (err: unknown) => serverError(res, err));
   }
 
   function serverError(res: ServerResponse, err: unknown) {
@@ -188,18 +148,35 @@ export function createHlsServer(opts: HlsServerOptions): Server {
     else res.destroy();
   }
 
-  function withInfo(res: ServerResponse, playbackId: string, then: (info: PlaybackInfo) => void) {
-    const info = access.info(playbackId, Date.now());
-    const go = (value: PlaybackInfo | null) =>
-      value ? then(value) : fail(res, 404, 'playback_not_found', 'No stream with that playback id.');
-    if (info === null || 'playbackPolicy' in info) return go(info);
-    info.then(go, () => fail(res, 503, 'unavailable', 'The control plane is not reachable; retry.'));
+  /**
+   * The playback id's policy, from the cache or the control plane. An address whose look-ups keep finding no
+   * stream is refused further uncached look-ups for a while (each costs the control plane a call).
+   */
+  function withInfo(res: ServerResponse, address: string, playbackId: string, then: (info: PlaybackInfo) => void) {
+    const notFound = () => fail(res, 404, 'playback_not_found', 'No stream with that playback id.');
+    const known = access.cached(playbackId, Date.now());
+    if (known !== undefined) return known ? then(known) : notFound();
+    const lookUp = () => {
+      const found = (info: PlaybackInfo | null) => {
+        if (info) return then(info);
+        limits.unknownPlayback?.consume(address).catch((err: unknown) => opts.log.warn({ err }, 'rate limit failed'));
+        notFound();
+      };
+      const info = access.info(playbackId, Date.now());
+      if (info === null || 'playbackPolicy' in info) return found(info);
+      info.then(found, () => fail(res, 503, 'unavailable', 'The control plane is not reachable; retry.'));
+    };
+    if (!limits.unknownPlayback) return lookUp();
+    limits.unknownPlayback.blocked(address).then(
+      (wait) => (wait ? tooMany(res, wait, 'Too many requests for unknown playback ids; retry later.') : lookUp()),
+      (err: unknown) => serverError(res, err),
+    );
   }
 
   /** Maps the path below a stream's root to (file, kind), or null when it is not a file we serve. */
   function fileOf(root: string, parts: string[]): { file: string; kind: Kind } | null {
     if (parts.length === 1) {
-      if (parts[0] === 'master.m3u8') return { file: join(root, 'master.m3u8'), kind: 'playlist' };
+      if (parts[0] === 'master.m3u8') return { file: join(root, 'master.m3u8'), kind: 'master' };
       if (parts[0] === 'thumbnail.jpg') return { file: join(root, 'thumbnail.jpg'), kind: 'thumbnail' };
       return null;
     }
@@ -230,6 +207,30 @@ export function createHlsServer(opts: HlsServerOptions): Server {
     return fail(res, 404, 'not_found', 'No such route.');
   }
 
+  /** /hls/… and /vod/… once the address is within its request limit. */
+  function media(req: IncomingMessage, res: ServerResponse, address: string, parts: string[], query: Query) {
+    const id = parts[2] ?? '';
+    const rest = parts.slice(3);
+    if (parts[1] === 'hls') {
+      const target = fileOf(join(opts.mediaDir, 'live', id), rest);
+      if (!target) return fail(res, 404, 'not_found', 'No such file.');
+      return withInfo(res, address, id, (info) =>
+        deliver(req, res, address, info, query, target.file, target.kind, true),
+      );
+    }
+    const target = fileOf(join(opts.mediaDir, 'recordings', id), rest);
+    if (!target) return fail(res, 404, 'not_found', 'No such file.');
+    opts.recordingMeta(id).then(
+      (meta) =>
+        meta
+          ? withInfo(res, address, meta.playbackId, (info) =>
+              deliver(req, res, address, info, query, target.file, target.kind, false),
+            )
+          : fail(res, 404, 'recording_not_found', 'No such recording on this edge.'),
+      (err: unknown) => serverError(res, err),
+    );
+  }
+
   const server = createServer((req, res) => {
     if (opts.ops?.(req, res)) return;
     const url = req.url ?? '/';
@@ -255,27 +256,23 @@ export function createHlsServer(opts: HlsServerOptions): Server {
       res.writeHead(200, { ...CORS, 'content-type': 'application/json' });
       return res.end('{"status":"ok"}');
     }
-    const token = q === -1 ? null : tokenOf(url.slice(q + 1));
     const id = parts[2] ?? '';
-    const rest = parts.slice(3);
-    if (parts[1] === 'hls' && PLAYBACK_ID.test(id)) {
-      const target = fileOf(join(opts.mediaDir, 'live', id), rest);
-      if (!target) return fail(res, 404, 'not_found', 'No such file.');
-      return withInfo(res, id, (info) => deliver(req, res, info, token, target.file, target.kind, true));
-    }
-    if (parts[1] === 'vod' && RECORDING_ID.test(id)) {
-      const target = fileOf(join(opts.mediaDir, 'recordings', id), rest);
-      if (!target) return fail(res, 404, 'not_found', 'No such file.');
-      opts.recordingMeta(id).then(
-        (meta) =>
-          meta
-            ? withInfo(res, meta.playbackId, (info) => deliver(req, res, info, token, target.file, target.kind, false))
-            : fail(res, 404, 'recording_not_found', 'No such recording on this edge.'),
-        (err: unknown) => serverError(res, err),
-      );
-      return;
-    }
-    fail(res, 404, 'not_found', 'No such route.');
+    const isMedia = (parts[1] === 'hls' && PLAYBACK_ID.test(id)) || (parts[1] === 'vod' && RECORDING_ID.test(id));
+    if (!isMedia) return fail(res, 404, 'not_found', 'No such route.');
+    const search = q === -1 ? '' : url.slice(q + 1);
+    const query = { token: queryParam(search, 'token'), vid: queryParam(search, 'vid') };
+    const forwarded = req.headers['x-forwarded-for'];
+    const address = addressKey(
+      clientAddress(req.socket.remoteAddress, typeof forwarded === 'string' ? forwarded : undefined, opts.trustProxy),
+    );
+    if (!limits.requests) return media(req, res, address, parts, query);
+    limits.requests.consume(address).then(
+      (wait) =>
+        wait
+          ? tooMany(res, wait, 'Too many requests from this address; retry later.')
+          : media(req, res, address, parts, query),
+      (err: unknown) => serverError(res, err),
+    );
   });
   server.keepAliveTimeout = 65_000;
   return server;

@@ -1,5 +1,6 @@
-// Viewers (distinct tokens or clients fetching within a window), seconds watched and bytes served, per playback id.
-// A viewer watches from its first fetch to its last; a pause longer than the window starts a new watch.
+// Viewers (distinct viewer ids, playback tokens or addresses fetching within a window), seconds watched and bytes
+// served, per playback id. A viewer watches from its first fetch to its last; a pause longer than the window starts
+// a new watch. Each stream's table is bounded: past the bound a new viewer is not counted until others leave.
 
 interface Viewer {
   /** Up to where this viewer's watching has been counted. */
@@ -23,17 +24,30 @@ export interface ViewerUsage {
 export class ViewerMeter {
   private readonly meters = new Map<string, Meter>();
 
-  constructor(private readonly windowMs = 30_000) {}
+  constructor(
+    private readonly windowMs = 30_000,
+    private readonly maxPerStream = 100_000,
+  ) {}
 
-  touch(playbackId: string, viewer: string, bytes: number, now: number): void {
+  private meter(playbackId: string): Meter {
     let meter = this.meters.get(playbackId);
     if (!meter) {
       meter = { seen: new Map(), bytes: 0, closedMs: 0 };
       this.meters.set(playbackId, meter);
     }
+    return meter;
+  }
+
+  /** Bytes served that count for no viewer in particular (segments of public streams, shared by all). */
+  addBytes(playbackId: string, bytes: number): void {
+    this.meter(playbackId).bytes += bytes;
+  }
+
+  touch(playbackId: string, viewer: string, bytes: number, now: number): void {
+    const meter = this.meter(playbackId);
     const v = meter.seen.get(viewer);
     if (!v) {
-      if (meter.seen.size < 1_000_000) meter.seen.set(viewer, { counted: now, last: now });
+      if (meter.seen.size < this.maxPerStream) meter.seen.set(viewer, { counted: now, last: now });
     } else if (now - v.last > this.windowMs) {
       meter.closedMs += Math.max(0, v.last - v.counted);
       v.counted = now;

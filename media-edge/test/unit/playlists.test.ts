@@ -1,6 +1,6 @@
 // Playlist handling: the master the edge publishes, VOD closing, and the token carried into URIs.
 import { describe, expect, it } from 'vitest';
-import { carryToken } from '../../src/hls/server';
+import { carryToken } from '../../src/hls/respond';
 import { closePlaylist, mediaSegments, parseMaster, renderMaster } from '../../src/ladder/playlists';
 
 const MASTER = `#EXTM3U
