@@ -176,6 +176,24 @@ describe('the compiled services', () => {
     }
   });
 
+  it('keep state through the compiled control plane: a developer registers and creates an app', async () => {
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${urls['control-plane']}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const login = { email: `build-${Date.now()}@example.com`, password: `pw-${randomBytes(9).toString('hex')}` };
+    const registered = await post('/v1/auth/register', { ...login, name: 'Build check' });
+    expect(registered.status).toBe(201);
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    const created = await post('/v1/apps', { name: 'Compiled' }, accessToken);
+    expect(created.status).toBe(201);
+    const { app, apiKey } = (await created.json()) as { app: { id: string }; apiKey: { secret: string } };
+    expect(app.id).toMatch(/^app_/);
+    expect(apiKey.secret.length).toBeGreaterThan(0);
+  });
+
   it('find the built dashboard where the sources would (dashboard/dist beside the workspaces)', async (ctx) => {
     if (!existsSync(join(app, 'dashboard', 'dist'))) ctx.skip(); // `npm run build --workspace dashboard` makes it
     const page = await (await fetch(`${urls['all-in-one']}/`)).text();
