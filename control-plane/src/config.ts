@@ -1,12 +1,11 @@
 // The control plane's configuration, parsed once and strictly from the environment.
-import { booleanFlag, logLevel, masterKey, parseEnv, port, secret } from '@beamline/core';
+import { booleanFlag, logLevel, masterKey, parseEnv, port, proxyTrustVar, secret } from '@beamline/core';
 import { z } from 'zod';
 import { opsEnv } from './ops/config';
 import { usageEnv } from './usage/config';
 import { webhookEnv } from './webhooks/config';
 import { accountSecurityEnv } from './security/config';
 import { streamEnv } from './streams/config';
-import { parseProxyTrust } from './http/client-address';
 import { guestEnv } from './branding/config';
 
 export const controlPlaneEnv = {
@@ -47,16 +46,8 @@ export const controlPlaneEnv = {
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(12_000),
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
-  /** false, true (one proxy), a number of proxies, or trusted proxy addresses/CIDRs (http/client-address.ts). */
-  TRUST_PROXY: z
-    .string()
-    .default('false')
-    .transform((value, ctx) => {
-      const trust = parseProxyTrust(value);
-      if (typeof trust !== 'string') return trust;
-      ctx.addIssue({ code: 'custom', message: trust });
-      return z.NEVER;
-    }),
+  /** false, true (one proxy), a number of proxies, or trusted proxy addresses/CIDRs (core/src/client-address.ts). */
+  TRUST_PROXY: proxyTrustVar,
   ...accountSecurityEnv,
   ...webhookEnv,
   ...streamEnv,

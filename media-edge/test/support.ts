@@ -68,6 +68,18 @@ export async function startEdgeTest(env: Record<string, string> = {}): Promise<E
   };
 }
 
+/** A transcoding profile of one 144p rung in 1 s segments: quick to encode, quick to go live. */
+export async function oneRungProfile(call: EdgeTest['call']): Promise<{ id: string }> {
+  const res = await call('POST', '/transcoding-profiles', {
+    name: 'One rung',
+    renditions: [{ height: 144, videoBitrateKbps: 150 }],
+    passthrough: false,
+    segmentSeconds: 1,
+    preset: 'ultrafast',
+  });
+  return res.body;
+}
+
 export interface Publisher {
   proc: ChildProcess;
   /** When ffmpeg had connected and published (its output was opened). */

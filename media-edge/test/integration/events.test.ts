@@ -3,7 +3,7 @@
 import { freePort, waitFor } from '@beamline/core/testing';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
+import { type EdgeTest, oneRungProfile, publish, startEdgeTest, waitForStatus } from '../support';
 
 interface Envelope {
   type: string;
@@ -49,15 +49,7 @@ describe('stream events', () => {
       ],
     });
     expect(hook.status).toBe(201);
-    const profileId = (
-      await t.call('POST', '/transcoding-profiles', {
-        name: 'One rung',
-        renditions: [{ height: 144, videoBitrateKbps: 150 }],
-        passthrough: false,
-        segmentSeconds: 1,
-        preset: 'ultrafast',
-      })
-    ).body.id;
+    const profileId = (await oneRungProfile(t.call)).id;
     const stream = (
       await t.call('POST', '/streams', { name: 'Evented', record: true, reconnectWindowSeconds: 0, profileId })
     ).body;

@@ -4,7 +4,7 @@
 import { waitFor } from '@beamline/core/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstUri, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
+import { firstUri, oneRungProfile, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
 
 let t: EdgeTest;
 beforeAll(async () => {
@@ -40,15 +40,7 @@ async function filesOf(masterUrl: string, token: string): Promise<Record<string,
 describe('playback tokens across tenants', () => {
   it("refuses app A's token for app B's stream on every file, live and recorded, however the edge saw it first", async () => {
     const b = await t.otherApp();
-    const profile = (
-      await b.call('POST', '/transcoding-profiles', {
-        name: 'One rung',
-        renditions: [{ height: 144, videoBitrateKbps: 150 }],
-        passthrough: false,
-        segmentSeconds: 1,
-        preset: 'ultrafast',
-      })
-    ).body;
+    const profile = await oneRungProfile(b.call);
     const victim = (
       await b.call('POST', '/streams', {
         name: 'Private',

@@ -2,7 +2,7 @@
 // a second publisher on a live key is refused; a key reset cuts the live session.
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
+import { type EdgeTest, oneRungProfile, publish, startEdgeTest, waitForStatus } from '../support';
 
 let t: EdgeTest;
 const refusals: { reason: string; ms: number }[] = [];
@@ -12,16 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const smallProfile = async () =>
-  (
-    await t.call('POST', '/transcoding-profiles', {
-      name: 'One rung',
-      renditions: [{ height: 144, videoBitrateKbps: 150 }],
-      passthrough: false,
-      segmentSeconds: 1,
-      preset: 'ultrafast',
-    })
-  ).body.id as string;
+const smallProfile = async () => (await oneRungProfile(t.call)).id;
 
 /** Publishes to `key` and expects the edge to refuse: the publisher's connection ends within 200 ms of its publish. */
 async function expectRefused(key: string, reason: string) {

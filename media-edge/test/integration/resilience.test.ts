@@ -4,21 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
+import { type EdgeTest, oneRungProfile, publish, startEdgeTest, text, waitForStatus } from '../support';
 
 let t: EdgeTest;
 let profileId: string;
 beforeAll(async () => {
   t = await startEdgeTest();
-  profileId = (
-    await t.call('POST', '/transcoding-profiles', {
-      name: 'One rung',
-      renditions: [{ height: 144, videoBitrateKbps: 150 }],
-      passthrough: false,
-      segmentSeconds: 1,
-      preset: 'ultrafast',
-    })
-  ).body.id;
+  profileId = (await oneRungProfile(t.call)).id;
 });
 afterAll(() => t?.close());
 

@@ -3,7 +3,7 @@
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffprobe, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
+import { type EdgeTest, ffprobe, oneRungProfile, publish, startEdgeTest, text, waitForStatus } from '../support';
 
 let t: EdgeTest;
 const dir = tempDir('beamline-restream-');
@@ -42,15 +42,7 @@ describe('restream', () => {
     );
     const receiverExit = new Promise<number | null>((r) => receiver.once('exit', (code) => r(code)));
     await new Promise((r) => setTimeout(r, 500));
-    const profile = (
-      await t.call('POST', '/transcoding-profiles', {
-        name: 'One rung',
-        renditions: [{ height: 144, videoBitrateKbps: 150 }],
-        passthrough: false,
-        segmentSeconds: 1,
-        preset: 'ultrafast',
-      })
-    ).body;
+    const profile = await oneRungProfile(t.call);
     const created = await t.call('POST', '/streams', {
       name: 'Simulcast',
       profileId: profile.id,

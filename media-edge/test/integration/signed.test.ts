@@ -1,7 +1,16 @@
 // Signed playback: master, variant and segment each need a valid token for this stream; tenants stay apart.
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffprobe, firstUri, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
+import {
+  type EdgeTest,
+  ffprobe,
+  firstUri,
+  oneRungProfile,
+  publish,
+  startEdgeTest,
+  text,
+  waitForStatus,
+} from '../support';
 
 let t: EdgeTest;
 beforeAll(async () => {
@@ -11,15 +20,7 @@ afterAll(() => t?.close());
 
 describe('signed playback', () => {
   it('answers 403 to no, expired, forged and other-stream tokens on master, variant and segment; a valid token plays', async () => {
-    const profile = (
-      await t.call('POST', '/transcoding-profiles', {
-        name: 'One rung',
-        renditions: [{ height: 144, videoBitrateKbps: 150 }],
-        passthrough: false,
-        segmentSeconds: 1,
-        preset: 'ultrafast',
-      })
-    ).body;
+    const profile = await oneRungProfile(t.call);
     const stream = (
       await t.call('POST', '/streams', { name: 'Signed', playbackPolicy: 'signed', profileId: profile.id })
     ).body;

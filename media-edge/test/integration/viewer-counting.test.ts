@@ -6,7 +6,7 @@ import { waitFor } from '@beamline/core/testing';
 import { Agent as HttpAgent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ControlPlaneClient, type UsageReport } from '../../src/control-plane';
-import { firstUri, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
+import { firstUri, oneRungProfile, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
 
 /** HTTP from a chosen loopback source address (127.0.0.x), as distinct clients. */
 function client(localAddress: string) {
@@ -54,15 +54,7 @@ describe('viewers of a public stream', () => {
   });
 
   it('counts edge-issued viewer ids and addresses, not user agents; bytes still count', async () => {
-    const profile = (
-      await t.call('POST', '/transcoding-profiles', {
-        name: 'One rung',
-        renditions: [{ height: 144, videoBitrateKbps: 150 }],
-        passthrough: false,
-        segmentSeconds: 1,
-        preset: 'ultrafast',
-      })
-    ).body;
+    const profile = await oneRungProfile(t.call);
     const stream = (await t.call('POST', '/streams', { name: 'Public', profileId: profile.id })).body;
     const base = stream.hlsUrl.replace(/master\.m3u8$/, '');
     const one = client('127.0.0.1');
