@@ -3,7 +3,7 @@
 import { freePort, waitFor } from '@beamline/core/testing';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EdgeTest, oneRungProfile, publish, startEdgeTest, waitForStatus } from '../support';
+import { oneRungProfile, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
 
 interface Envelope {
   type: string;

@@ -2,7 +2,7 @@
 // a second publisher on a live key is refused; a key reset cuts the live session.
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EdgeTest, oneRungProfile, publish, startEdgeTest, waitForStatus } from '../support';
+import { oneRungProfile, publish, startEdgeTest, waitForStatus, type EdgeTest } from '../support';
 
 let t: EdgeTest;
 const refusals: { reason: string; ms: number }[] = [];

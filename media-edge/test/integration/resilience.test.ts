@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EdgeTest, oneRungProfile, publish, startEdgeTest, text, waitForStatus } from '../support';
+import { oneRungProfile, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
 
 let t: EdgeTest;
 let profileId: string;

@@ -3,7 +3,7 @@
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EdgeTest, ffprobe, oneRungProfile, publish, startEdgeTest, text, waitForStatus } from '../support';
+import { ffprobe, oneRungProfile, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
 
 let t: EdgeTest;
 const dir = tempDir('beamline-restream-');

@@ -2,7 +2,6 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type EdgeTest,
   ffprobe,
   firstUri,
   oneRungProfile,
@@ -10,6 +9,7 @@ import {
   startEdgeTest,
   text,
   waitForStatus,
+  type EdgeTest,
 } from '../support';
 
 let t: EdgeTest;
