@@ -9,9 +9,10 @@ import {
   redisSeenNonces,
 } from '@beamline/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { ControlPlaneDeps } from '../deps';
-import { Invalid, Unauthorized } from '../errors';
+import { DomainError, Invalid, Unauthorized } from '../errors';
 import { ctxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { usageFor } from '../usage';
@@ -115,6 +116,8 @@ function param(value: string | undefined): string {
   return parsed.data;
 }
 
+const MAX_EDGE_BODY_BYTES = 8 * 1024 * 1024;
+
 export function edgeRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
   const verify = createEdgeVerifier({
@@ -124,17 +127,23 @@ export function edgeRoutes(deps: ControlPlaneDeps) {
     seen: deps.redis ? redisSeenNonces(deps.redis) : memorySeenNonces(),
     onFailure: (reason) => deps.metrics?.edgeAuthFailures.inc({ reason }),
   });
+  // the largest report (10,000 streams of usage) is far below this; nothing larger is read before the signature check
+  app.use(
+    '/internal/edge/*',
+    bodyLimit({
+      maxSize: MAX_EDGE_BODY_BYTES,
+      onError: () => {
+        throw new DomainError('invalid', 'payload_too_large', 'The request body is too large.');
+      },
+    }),
+  );
   app.use('/internal/edge/*', async (c, next) => {
     const url = new URL(c.req.url);
-    const bodyless = c.req.method === 'GET' || c.req.method === 'HEAD';
-    // a copy: the route reads the body itself
+    const header = c.req.header(EDGE_SIGNATURE_HEADER);
+    const bodyless = !header || c.req.method === 'GET' || c.req.method === 'HEAD';
+    // a copy: the route reads the body itself; an unsigned request is refused without reading it
     const body = bodyless ? null : new Uint8Array(await c.req.raw.clone().arrayBuffer());
-    const failure = await verify({
-      method: c.req.method,
-      path: `${url.pathname}${url.search}`,
-      body,
-      header: c.req.header(EDGE_SIGNATURE_HEADER),
-    });
+    const failure = await verify({ method: c.req.method, path: `${url.pathname}${url.search}`, body, header });
     if (failure) throw Unauthorized(failure, EDGE_AUTH_MESSAGES[failure]);
     c.set('actor', { type: 'edge' });
     await next();

@@ -107,6 +107,17 @@ describe('one edge secret', () => {
     expect(playback).toMatchObject({ status: 404 });
     const after = await failures(`${t.api}/metrics`);
     for (const [reason, n] of Object.entries(REFUSED)) expect(after[reason]! - (before[reason] ?? 0)).toBe(2 * n);
+    // a body past what any report needs is not read into memory, signed or not
+    const huge = `{"streams":[],"pad":"${'x'.repeat(9 * 1024 * 1024)}"}`;
+    const path = '/internal/edge/usage';
+    expect(
+      await send(t.api, {
+        method: 'POST',
+        path,
+        body: huge,
+        header: signEdgeRequest([OLD], { method: 'POST', path, body: huge }),
+      }),
+    ).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
 
   it('the edge refuses the same of the control plane, and counts them', async () => {
