@@ -188,15 +188,12 @@ export function createHlsServer(opts: HlsServerOptions): Server {
   }
 
   async function internal(req: IncomingMessage, res: ServerResponse, parts: string[]) {
-    const body = await readBody(req, 64 * 1024);
-    if (body === null) return fail(res, 413, 'payload_too_large', 'The request body is too large.');
-    const header = req.headers[EDGE_SIGNATURE_HEADER];
-    const failure = await opts.verifyInternal({
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      body,
-      header: typeof header === 'string' ? header : undefined,
-    });
+    const given = req.headers[EDGE_SIGNATURE_HEADER];
+    const header = typeof given === 'string' ? given : undefined;
+    // an unsigned request is refused without reading its body
+    const body = header ? await readBody(req, 64 * 1024) : null;
+    if (header && body === null) return fail(res, 413, 'payload_too_large', 'The request body is too large.');
+    const failure = await opts.verifyInternal({ method: req.method ?? 'GET', path: req.url ?? '/', body, header });
     if (failure) return fail(res, 401, failure, EDGE_AUTH_MESSAGES[failure]);
     if (req.method === 'DELETE' && parts[2] === 'recordings' && parts.length === 4 && RECORDING_ID.test(parts[3]!)) {
       const removed = await opts.deleteRecording(parts[3]!);
