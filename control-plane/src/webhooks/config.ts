@@ -1,24 +1,11 @@
 // The webhook variables of the control plane's configuration.
-import { booleanFlag } from '@beamline/core';
+import { allowedHostsVar, booleanFlag } from '@beamline/core';
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE, parseRetrySchedule } from './retry';
 
 export const webhookEnv = {
   /** Hosts, IP addresses or CIDR ranges a webhook may reach although they are loopback or private. */
-  WEBHOOK_ALLOWED_HOSTS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) =>
-          s
-            .trim()
-            .toLowerCase()
-            .replace(/^\[(.*)\]$/, '$1'),
-        )
-        .filter(Boolean),
-    ),
+  WEBHOOK_ALLOWED_HOSTS: allowedHostsVar,
   /** Waits between attempts ("5s,30s,2m"): n waits make n + 1 attempts. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
