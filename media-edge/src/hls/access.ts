@@ -1,6 +1,7 @@
-// Who may load a playback id: its policy (from the control plane, cached briefly) and, for signed
-// streams, a playback token checked against the app's API secrets. A verification is cached under the app
-// whose keys checked it and the token, so a token opens only streams of the app whose key signed it.
+// Who may load a playback id: its policy (from the control plane, cached briefly) and, for signed streams, a
+// playback token checked against the app's API secrets (on public streams a valid token only names its viewer).
+// A verification is cached under the app whose keys checked it and the token, so a token opens only streams of
+// the app whose key signed it.
 import { hmacKey, type Logger } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import type { ControlPlaneClient, PlaybackInfo } from '../control-plane';
