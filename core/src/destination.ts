@@ -154,6 +154,17 @@ export function isAllowedHostName(hostname: string, policy: DestinationPolicy): 
 
 /** Parses and checks a destination URL; resolves the host name unless the operator allows it by name. */
 export async function checkDestination(raw: string, policy: DestinationPolicy): Promise<URL> {
+  return (await resolveDestination(raw, policy)).url;
+}
+
+/**
+ * checkDestination, also giving the addresses it checked, so that a caller that connects by itself (an ffmpeg
+ * process) can connect to exactly those. `addresses` is null for a host the operator allows by name.
+ */
+export async function resolveDestination(
+  raw: string,
+  policy: DestinationPolicy,
+): Promise<{ url: URL; addresses: string[] | null }> {
   const kind = kindOf(policy);
   const rules = rulesOf(policy);
   const invalid = (message: string) => new DestinationRefused(kind, 'url_invalid', message);
@@ -179,7 +190,7 @@ export async function checkDestination(raw: string, policy: DestinationPolicy): 
   // URLs of other schemes than http(s) keep their host as written (no lower-casing, no IPv4 normalising)
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (!isIP(hostname) && !/^[a-z0-9_.-]+$/.test(hostname)) throw invalid('The URL has no valid host name.');
-  if (isAllowedHostName(hostname, policy)) return url;
+  if (isAllowedHostName(hostname, policy)) return { url, addresses: null };
   // what the system resolver would read as an IPv4 address (0x7f000001, 2130706433, 0177.0.0.1, 127.1)
   const literal = isIP(hostname)
     ? hostname
@@ -188,7 +199,7 @@ export async function checkDestination(raw: string, policy: DestinationPolicy): 
       : null;
   if (literal) {
     checkAddresses(hostname, [literal], policy);
-    return url;
+    return { url, addresses: [literal] };
   }
   let addresses: string[];
   try {
@@ -197,7 +208,7 @@ export async function checkDestination(raw: string, policy: DestinationPolicy): 
     throw new DestinationRefused(kind, 'host_unresolvable', `The host ${hostname} could not be resolved.`);
   }
   checkAddresses(hostname, addresses, policy);
-  return url;
+  return { url, addresses };
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

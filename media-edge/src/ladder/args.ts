@@ -151,16 +151,23 @@ export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
   };
 }
 
-/** Simulcast: the source, unchanged, to one RTMP(S) target. */
-export function restreamArgs(target: { url: string; streamKey: string }): FfmpegCommandArgs {
+/**
+ * Simulcast: the source, unchanged, to one RTMP(S) target. With `address` (plain rtmp:// only), ffmpeg connects to
+ * that checked address instead of resolving the host again, and still names the host in the tcUrl it sends.
+ */
+export function restreamArgs(target: { url: string; streamKey: string }, address?: string): FfmpegCommandArgs {
+  const base = target.url.replace(/\/$/, '');
+  const copy = ['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize'];
+  const url = new URL(base);
+  if (!address || url.protocol !== 'rtmp:')
+    return { input: flvInputArgs(), outputs: [{ target: `${base}/${target.streamKey}`, args: copy }] };
+  const port = url.port || '1935';
+  const authority = /^rtmp:\/\/[^/?#]*/i;
+  const connect = base.replace(authority, `rtmp://${address.includes(':') ? `[${address}]` : address}:${port}`);
+  const tcUrl = base.replace(authority, `rtmp://${url.hostname}:${port}`);
   return {
     input: flvInputArgs(),
-    outputs: [
-      {
-        target: `${target.url.replace(/\/$/, '')}/${target.streamKey}`,
-        args: ['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
-      },
-    ],
+    outputs: [{ target: `${connect}/${target.streamKey}`, args: [...copy, '-rtmp_tcurl', tcUrl] }],
   };
 }
 

@@ -1,6 +1,6 @@
 // One live stream on this edge: idle → live → disconnected (reconnect window) → ended. Runs the ladder and the
 // restreams while a publisher is connected, reports to the control plane, and leaves a recording or cleans up.
-import { checkDestination, DestinationRefused, type DestinationPolicy, type Logger } from '@beamline/core';
+import { DestinationRefused, resolveDestination, type DestinationPolicy, type Logger } from '@beamline/core';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -174,19 +174,22 @@ export class LiveStream {
         status: 'connecting' as 'connecting' | 'active' | 'failed' | 'stopped',
         error: undefined as string | undefined,
         refused: false,
+        /** The address the last check passed, which ffmpeg connects to (rtmp://), so DNS cannot change between. */
+        address: undefined as string | undefined,
       };
       entry.runner = new SupervisedFfmpeg({
         name: `restream ${target.id}`,
         ffmpegPath: this.deps.ffmpegPath,
         log: this.log,
-        build: () => restreamArgs(target),
+        build: () => restreamArgs(target, entry.address),
         attach: attachSource,
         maxRestarts: 1_000,
         restartDelayMs: 3_000,
         // DNS may have changed since the target was saved: checked before every connection
         preflight: async () => {
           try {
-            await checkDestination(target.url, this.deps.restreamPolicy);
+            const checked = await resolveDestination(target.url, this.deps.restreamPolicy);
+            entry.address = checked.addresses?.[0];
             entry.refused = false;
           } catch (err) {
             entry.refused = err instanceof DestinationRefused && err.reason !== 'host_unresolvable';

@@ -208,6 +208,22 @@ describe('ladder arguments', () => {
         },
       ],
     });
+    // connecting to the address the edge checked, the host still named in the tcUrl
+    const pinned = restreamArgs({ url: 'rtmp://a.example/live2/', streamKey: 'abc' }, '93.184.216.34');
+    expect(pinned.outputs[0]).toEqual({
+      target: 'rtmp://93.184.216.34:1935/live2/abc',
+      args: [
+        ...['-map', '0:v:0', '-map', '0:a:0?', '-c', 'copy', '-f', 'flv', '-flvflags', 'no_duration_filesize'],
+        ...['-rtmp_tcurl', 'rtmp://a.example:1935/live2'],
+      ],
+    });
+    expect(restreamArgs({ url: 'rtmp://a.example:1940/app', streamKey: 'k' }, '2001:db8::1').outputs[0]!.target).toBe(
+      'rtmp://[2001:db8::1]:1940/app/k',
+    );
+    // rtmps keeps its host (TLS names it)
+    expect(restreamArgs({ url: 'rtmps://a.example/app', streamKey: 'k' }, '93.184.216.34').outputs[0]!.target).toBe(
+      'rtmps://a.example/app/k',
+    );
     expect(thumbnailArgs()).toEqual([
       '-map',
       '0:v:0',
