@@ -42,12 +42,20 @@ describe('ABR ladder', () => {
       expect(master.status).toBe(200);
       expect(master.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
       expect(master.headers.get('access-control-allow-origin')).toBe('*');
-      expect(master.headers.get('cache-control')).toBe('no-cache');
+      // this viewer's own master: it carries the viewer id the edge issued
+      expect(master.headers.get('cache-control')).toBe('private, no-cache');
       const entries = master.body
         .split('\n')
         .map((line, i, all) => (line.startsWith('#EXT-X-STREAM-INF:') ? { inf: line, uri: all[i + 1]! } : null))
         .filter((e): e is { inf: string; uri: string } => e !== null);
-      expect(entries.map((e) => e.uri)).toEqual(['source/index.m3u8', '240p/index.m3u8', '144p/index.m3u8']);
+      expect(entries.map((e) => e.uri.split('?')[0])).toEqual([
+        'source/index.m3u8',
+        '240p/index.m3u8',
+        '144p/index.m3u8',
+      ]);
+      const vids = new Set(entries.map((e) => /\?vid=([\w-]+\.[\w-]+)$/.exec(e.uri)?.[1]));
+      expect(vids.size).toBe(1);
+      expect([...vids][0]).toBeTruthy();
       for (const e of entries) {
         expect(e.inf).toMatch(/BANDWIDTH=\d+/);
         expect(e.inf).toMatch(/RESOLUTION=\d+x\d+/);
