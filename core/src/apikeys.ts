@@ -1,16 +1,7 @@
 // API key secrets: the control plane issues them, realtime and the edge verify tokens signed with them.
 import type { DocumentStore } from './store';
 import type { SecretBox } from './crypto';
-
-export interface StoredApiKey {
-  id: string;
-  appId: string;
-  key: string;
-  secretSealed: string;
-  previousSecretSealed?: string;
-  previousSecretExpiresAt?: string;
-  revokedAt?: string;
-}
+import { apiKeyLookup } from './owners/api-keys';
 
 export interface ActiveApiKey {
   id: string;
@@ -18,6 +9,8 @@ export interface ActiveApiKey {
   key: string;
   /** The current secret first, then the previous one while its rotation grace lasts. */
   secrets: string[];
+  /** When the previous secret (the second of `secrets`) stops working. */
+  previousSecretExpiresAt?: string;
 }
 
 /** Finds a key that is not revoked and opens its usable secrets; null for unknown or revoked keys. */
@@ -28,11 +21,12 @@ export async function findActiveApiKey(
   now: Date,
 ): Promise<ActiveApiKey | null> {
   if (typeof key !== 'string' || key.length === 0 || key.length > 128) return null;
-  const doc = await store.collection<StoredApiKey>('api_keys').findOne({ key });
+  const doc = await apiKeyLookup(store).findOne({ key });
   if (!doc || doc.revokedAt) return null;
-  const secrets = [box.open(doc.secretSealed)];
+  const active: ActiveApiKey = { id: doc.id, appId: doc.appId, key: doc.key, secrets: [box.open(doc.secretSealed)] };
   if (doc.previousSecretSealed && doc.previousSecretExpiresAt && doc.previousSecretExpiresAt > now.toISOString()) {
-    secrets.push(box.open(doc.previousSecretSealed));
+    active.secrets.push(box.open(doc.previousSecretSealed));
+    active.previousSecretExpiresAt = doc.previousSecretExpiresAt;
   }
-  return { id: doc.id, appId: doc.appId, key: doc.key, secrets };
+  return active;
 }

@@ -2,7 +2,14 @@
 // Webhook delivery reads the outbox; realtime nodes read the bus. Same envelope for both.
 import { newId, type EventEnvelope, type EventPayloads, type AnyEventType } from '@beamline/protocol';
 import type { EventBus } from './bus';
-import { DuplicateKeyError, insertBatcher, type DocumentStore } from './store';
+import {
+  DuplicateKeyError,
+  insertBatcher,
+  tenantCollection,
+  type Collection,
+  type DocumentStore,
+  type TenantCollection,
+} from './store';
 
 export const EVENTS_TOPIC = 'events';
 /** Usage facts for metering that are no platform event (a realtime connection): `{type, appId, userId}`. */
@@ -47,8 +54,23 @@ export interface EventPublisher {
 
 const REALTIME_ONLY = new Set<AnyEventType>(['typing.start', 'typing.stop', 'presence.changed']);
 
+export const OUTBOX = 'events';
+
+/** The event outbox (webhook deliveries read it; data-rights erasure deletes from it), owned by this module. */
+export function outboxCollection<T extends StoredEvent = StoredEvent>(store: DocumentStore): Collection<T> {
+  return store.collection<T>(OUTBOX);
+}
+
+/** One app's events in the outbox. */
+export function appOutbox<T extends StoredEvent = StoredEvent>(
+  store: DocumentStore,
+  appId: string,
+): TenantCollection<T> {
+  return tenantCollection(outboxCollection<T>(store), appId);
+}
+
 export function createEventPublisher(deps: { store: DocumentStore; bus: EventBus; now?: () => Date }): EventPublisher {
-  const outbox = deps.store.collection<StoredEvent>('events');
+  const outbox = outboxCollection(deps.store);
   // Events published together are written together: under a burst (a busy chat) the outbox costs a few writes,
   // not one per event, each of which the next would wait for.
   const outboxWrites = insertBatcher(outbox);
@@ -64,7 +86,7 @@ export function createEventPublisher(deps: { store: DocumentStore; bus: EventBus
   async function record(event: EventEnvelope, given: boolean): Promise<boolean> {
     if (await outboxWrites.insert({ ...event, data: event.data as unknown })) return true;
     if (given) return false;
-    throw new DuplicateKeyError('events');
+    throw new DuplicateKeyError(OUTBOX);
   }
   return {
     async publish(appId, type, data, options = {}) {

@@ -19,3 +19,4 @@ export * from './mail';
 export * from './origins';
 export * from './privacy';
 export * from './service-root';
+export * from './owners';
