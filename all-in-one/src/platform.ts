@@ -9,7 +9,13 @@ import {
   SecretBox,
   type Logger,
 } from '@beamline/core';
-import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '@beamline/control-plane';
+import {
+  controlPlaneDeps,
+  createControlPlane,
+  parseControlPlaneConfig,
+  systemClock,
+  type ControlPlane,
+} from '@beamline/control-plane';
 import { createMediaEdge, parseMediaEdgeConfig, type MediaEdge } from '@beamline/media-edge';
 import { createChatServices, createRealtimeNode, parseRealtimeConfig, type RealtimeNode } from '@beamline/realtime';
 import { allInOneEnv } from './config';
@@ -42,16 +48,18 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
   const secretBox = new SecretBox(keyBytes(config.MASTER_KEY)!);
   const stops: (() => Promise<void>)[] = [];
 
-  const controlPlane = await createControlPlane({
-    config,
-    store,
-    bus,
-    events,
-    log: log.child({ service: 'control-plane' }),
-    clock: systemClock,
-    secretBox,
-    metrics: createMetrics('control-plane'),
-  });
+  const controlPlane = await createControlPlane(
+    controlPlaneDeps({
+      config,
+      store,
+      bus,
+      events,
+      log: log.child({ service: 'control-plane' }),
+      clock: systemClock,
+      secretBox,
+      metrics: createMetrics('control-plane'),
+    }),
+  );
   // Its background workers (webhook deliveries, usage flushes, status probes) start once every service is up.
   await controlPlane.listen(config.PORT, config.HOST, { workers: false });
   stops.push(() => controlPlane.close());

@@ -1,10 +1,22 @@
-// What the control plane is built from; main.ts (or the all-in-one root) fills it once.
-import type { DocumentStore, EventBus, EventPublisher, Logger, Mailer, Metrics, SecretBox } from '@beamline/core';
+// What the control plane is built from: main.ts, the all-in-one root and tests fill it once, through
+// controlPlaneDeps, from the adapters they opened.
+import {
+  createMailer,
+  type DocumentStore,
+  type EventBus,
+  type EventPublisher,
+  type Logger,
+  type Mailer,
+  type Metrics,
+  type SecretBox,
+} from '@beamline/core';
 import type { Redis } from 'ioredis';
 import type { ControlPlaneConfig } from './config';
 import type { Clock } from './context';
+import { UsageService } from './usage/service';
 
-export interface ControlPlaneDeps {
+/** The adapters a composition root opens; controlPlaneDeps builds the rest from them. */
+export interface ControlPlaneAdapters {
   config: ControlPlaneConfig;
   store: DocumentStore;
   bus: EventBus;
@@ -17,7 +29,7 @@ export interface ControlPlaneDeps {
   redis?: Redis;
   /** Prometheus series of this process; absent, the service keeps no metrics. */
   metrics?: Metrics;
-  /** Account mails; by default SMTP when SMTP_URL is set, else DATA_DIR/outbox (security/mail.ts). */
+  /** Account mails; by default SMTP when SMTP_URL is set, else DATA_DIR/outbox. */
   mail?: Mailer;
   /**
    * Where the webhook dispatcher keeps its claims on outbox events: in memory when the store has no writer
@@ -25,4 +37,18 @@ export interface ControlPlaneDeps {
    * one store ask for 'store'.
    */
   webhookClaims?: 'memory' | 'store';
+}
+
+export interface ControlPlaneDeps extends ControlPlaneAdapters {
+  mail: Mailer;
+  /** Plans, meters, quotas and invoices of this control plane: one per process, started with its workers. */
+  usage: UsageService;
+}
+
+/** The control plane's dependencies from the adapters: the mailer the config names, and the usage service. */
+export function controlPlaneDeps(adapters: ControlPlaneAdapters): ControlPlaneDeps {
+  const { config } = adapters;
+  const mail =
+    adapters.mail ?? createMailer({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, from: config.MAIL_FROM });
+  return { ...adapters, mail, usage: new UsageService(adapters) };
 }

@@ -4,11 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
 import { createSessionGate } from './accounts/sessions';
-import { CONTROL_PLANE_INDEXES } from './repos';
-import { USAGE_INDEXES, usageFor } from './usage';
-import { createDispatcher, WEBHOOK_INDEXES, type WebhookDispatcher } from './webhooks';
+import { STORE_INDEXES } from './indexes';
+import { createDispatcher, type WebhookDispatcher } from './webhooks';
 import { opsModule } from './ops/routes';
-import { createStatusMonitor, parseComponents, STATUS_INDEXES } from './ops/status';
+import { createStatusMonitor, parseComponents } from './ops/status';
 import { meteredSender, webhookQueueGauge } from './ops/webhook-metrics';
 
 /** Requests Node's parser rejects (oversized headers, malformed HTTP) still get the JSON error body. */
@@ -49,8 +48,8 @@ export interface ControlPlane {
 }
 
 export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteModule[] = []): Promise<ControlPlane> {
-  await deps.store.ensureIndexes([...CONTROL_PLANE_INDEXES, ...WEBHOOK_INDEXES, ...STATUS_INDEXES]);
-  await deps.store.ensureIndexes(USAGE_INDEXES);
+  // Every index of the control plane's collections, before anything reads them (chat's: CHAT_INDEXES).
+  await deps.store.ensureIndexes(STORE_INDEXES);
   const { metrics, config } = deps;
   const webhooks = config.WEBHOOK_DISPATCHER
     ? createDispatcher(deps, metrics ? { sender: meteredSender(deps, metrics) } : {})
@@ -76,7 +75,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
   const startWorkers = () =>
     (workers ??= (async () => {
       await webhooks?.start();
-      await usageFor(deps).start();
+      await deps.usage.start();
       status.start();
     })());
   // Readiness goes false first, so a load balancer stops sending new work before the listener closes.
@@ -110,7 +109,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
       await webhooks?.stop();
-      await usageFor(deps).stop();
+      await deps.usage.stop();
       await sessions.close();
     },
   };

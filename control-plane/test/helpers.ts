@@ -2,7 +2,7 @@
 import { createEventPublisher, EmbeddedStore, InProcessBus, SecretBox, createLogger } from '@beamline/core';
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
-import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '../src';
+import { controlPlaneDeps, createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '../src';
 import type { Clock } from '../src/context';
 import type { ControlPlaneDeps } from '../src/deps';
 
@@ -40,7 +40,7 @@ export async function buildTestControlPlane(
   const store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const box = new SecretBox(Buffer.from(config.MASTER_KEY, 'hex'));
-  const deps: ControlPlaneDeps = {
+  const deps = controlPlaneDeps({
     config,
     store,
     bus,
@@ -48,7 +48,7 @@ export async function buildTestControlPlane(
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
     secretBox: box,
-  };
+  });
   const cp = await createControlPlane(deps);
   return {
     cp,

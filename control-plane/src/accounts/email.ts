@@ -1,5 +1,5 @@
 // Email verification and password reset: single-use, expiring tokens sent through the mail port.
-import { digest, hashPassword, type Mailer } from '@beamline/core';
+import { digest, hashPassword, type DocumentStore, type Mailer } from '@beamline/core';
 import { newId, randomToken } from '@beamline/protocol';
 import type { Ctx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
@@ -30,7 +30,9 @@ export interface AccountMailSettings {
 
 export const ACCOUNT_TOKEN_INDEXES = [{ collection: 'account_tokens', fields: ['userId'] }];
 
-const tokens = (ctx: Ctx) => ctx.store.collection<AccountTokenDoc>('account_tokens');
+/** The one accessor of the account tokens (also erased with the account). */
+export const accountTokensCollection = (store: DocumentStore) => store.collection<AccountTokenDoc>('account_tokens');
+const tokens = (ctx: Ctx) => accountTokensCollection(ctx.store);
 
 async function issueToken(ctx: Ctx, userId: string, email: string, purpose: AccountTokenPurpose, ttlSeconds: number) {
   const id = newId('accountToken');

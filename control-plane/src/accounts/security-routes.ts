@@ -6,10 +6,9 @@ import { RateLimited } from '../errors';
 import { ctxOf, requireDeveloper } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { developerRoute, json, ok, publicRoute } from '../http/route';
-import { dashboardLink, mailerOf } from '../security/mail';
+import { dashboardLink } from '../security/mail';
 import { getMe } from './accounts';
 import {
-  ACCOUNT_TOKEN_INDEXES,
   requestPasswordReset,
   resetPassword,
   sendVerificationMail,
@@ -25,7 +24,6 @@ import {
   disableTwoFactor,
   regenerateRecoveryCodes,
   startTwoFactor,
-  TWO_FACTOR_INDEXES,
   twoFactorStatus,
 } from './two-factor';
 
@@ -43,7 +41,7 @@ const tags = ['Account security'];
 
 export function accountMailSettings(deps: ControlPlaneDeps): AccountMailSettings {
   return {
-    mailer: mailerOf(deps),
+    mailer: deps.mail,
     link: (path, token) => dashboardLink(deps, path, token),
     verificationTtlSeconds: deps.config.EMAIL_VERIFICATION_TTL_SECONDS,
     resetTtlSeconds: deps.config.PASSWORD_RESET_TTL_SECONDS,
@@ -52,9 +50,6 @@ export function accountMailSettings(deps: ControlPlaneDeps): AccountMailSettings
 
 export function accountSecurityRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
-  deps.store
-    .ensureIndexes([...TWO_FACTOR_INDEXES, ...ACCOUNT_TOKEN_INDEXES])
-    .catch((err: unknown) => deps.log.error({ err }, 'account security indexes could not be created'));
   const box = deps.secretBox;
   const mail = accountMailSettings(deps);
   const sessions = sessionSettingsOf(deps.config);

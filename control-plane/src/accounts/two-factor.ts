@@ -1,5 +1,5 @@
 // TOTP two-factor authentication: enrol (secret + otpauth URI + QR), confirm, disable; single-use recovery codes.
-import { digest, verifyPassword, type SecretBox } from '@beamline/core';
+import { digest, verifyPassword, type DocumentStore, type SecretBox } from '@beamline/core';
 import { newId, randomToken } from '@beamline/protocol';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
@@ -18,7 +18,9 @@ export interface RecoveryCodeDoc {
   usedAt?: string;
 }
 
-const recoveryCodes = (ctx: Ctx) => ctx.store.collection<RecoveryCodeDoc>('recovery_codes');
+/** The one accessor of the recovery codes (also erased with the account). */
+export const recoveryCodesCollection = (store: DocumentStore) => store.collection<RecoveryCodeDoc>('recovery_codes');
+const recoveryCodes = (ctx: Ctx) => recoveryCodesCollection(ctx.store);
 
 async function loadUser(ctx: Ctx, userId: string): Promise<UserDoc> {
   const user = await ctx.repos.users.findOne({ id: userId });

@@ -7,8 +7,6 @@ import { checkImage } from './images';
 import { DEFAULT_BRANDING, type AssetSlot, type BrandingDoc, type BrandingUpdate } from './model';
 import type { AssetStorage } from './storage';
 
-export const BRANDING_COLLECTION = 'branding';
-
 export interface BrandingServices {
   branding: Collection<BrandingDoc>;
   storage: AssetStorage;

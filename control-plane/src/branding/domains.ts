@@ -1,12 +1,22 @@
 // Custom domains: an app claims a host name, proves it with a DNS TXT record, then its player page is served there.
 import { randomBytes } from 'node:crypto';
 import { promises as dns } from 'node:dns';
-import { DuplicateKeyError, tenantCollection, type Collection } from '@beamline/core';
+import {
+  DuplicateKeyError,
+  tenantCollection,
+  type Collection,
+  type DocumentStore,
+  type IndexSpec,
+} from '@beamline/core';
 import { newId } from '@beamline/protocol';
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 
 export const DOMAINS_COLLECTION = 'custom_domains';
+export const DOMAIN_INDEXES: IndexSpec[] = [
+  { collection: DOMAINS_COLLECTION, fields: ['appId'] },
+  { collection: DOMAINS_COLLECTION, fields: ['verifiedHostname'], unique: true, sparse: true },
+];
 export const CHALLENGE_PREFIX = '_beamline-challenge';
 
 export interface DomainDoc {
@@ -21,6 +31,11 @@ export interface DomainDoc {
   lastCheckedAt?: string;
   lastError?: string;
   createdAt: string;
+}
+
+/** Cross-tenant, for the player page's look-up by host name; the verbs below scope it to the app. */
+export function domainsCollection(store: DocumentStore): Collection<DomainDoc> {
+  return store.collection<DomainDoc>(DOMAINS_COLLECTION);
 }
 
 export type TxtResolver = (name: string) => Promise<string[][]>;

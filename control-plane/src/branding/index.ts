@@ -1,30 +1,24 @@
 // The branding feature as the control plane registers it: its API, and the dashboard/player page server it brands.
-import type { IndexSpec } from '@beamline/core';
+import { BRANDING, BRANDING_RECORD_INDEXES, type IndexSpec } from '@beamline/core';
 import type { ControlPlaneDeps } from '../deps';
 import { dashboardApiRoutes } from '../dashboard/routes';
 import { dashboardRoutes } from '../dashboard/serve';
 import type { RouteModule } from '../http/app';
+import { DOMAIN_INDEXES, DOMAINS_COLLECTION } from './domains';
 import { pageBranding } from './page';
 import { brandingRoutes, brandingServices, type BrandingOptions } from './routes';
 
-export const BRANDING_INDEXES: IndexSpec[] = [
-  { collection: 'branding', fields: ['appId'], unique: true },
-  { collection: 'custom_domains', fields: ['appId'] },
-  { collection: 'custom_domains', fields: ['verifiedHostname'], unique: true, sparse: true },
-];
+export const BRANDING_INDEXES: IndexSpec[] = [...BRANDING_RECORD_INDEXES, ...DOMAIN_INDEXES];
 
 export function brandingModules(
   deps: ControlPlaneDeps,
   opts: BrandingOptions & { distDir?: string } = {},
 ): RouteModule[] {
-  deps.store
-    .ensureIndexes(BRANDING_INDEXES)
-    .catch((err: unknown) => deps.log.error({ err }, 'branding indexes could not be created'));
   const services = brandingServices(deps, opts);
   return [
     {
       routes: brandingRoutes(deps, { ...opts, storage: services.storage }),
-      tenantCollections: ['branding', 'custom_domains'],
+      tenantCollections: [BRANDING, DOMAINS_COLLECTION],
     },
     { routes: dashboardApiRoutes(deps) },
     {

@@ -1,10 +1,9 @@
 // What the page server needs from branding: the app of a custom Host or playback id, and the <head> tags.
-import type { Collection, DocumentStore } from '@beamline/core';
+import { streamsCollection, type DocumentStore } from '@beamline/core';
 import { attr, type PageBranding } from '../dashboard/serve';
 import { getBranding, type BrandingServices } from './branding';
-import type { DomainDoc } from './domains';
+import { domainsCollection } from './domains';
 import { publicBranding } from './model';
-import { streamsCollection } from './watch';
 
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 1000;
@@ -24,7 +23,7 @@ function cached<T>(load: (key: string) => Promise<T>): (key: string) => Promise<
 }
 
 export function pageBranding(store: DocumentStore, s: BrandingServices, now: () => Date): PageBranding {
-  const domains: Collection<DomainDoc> = store.collection<DomainDoc>('custom_domains');
+  const domains = domainsCollection(store);
   return {
     appForHost: cached(async (host) => (await domains.findOne({ verifiedHostname: host }))?.appId ?? null),
     appForPlayback: async (playbackId) => (await streamsCollection(store).findOne({ playbackId }))?.appId ?? null,

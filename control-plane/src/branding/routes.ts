@@ -1,4 +1,5 @@
 // HTTP transport of branding: theme and images, CSS variables, custom domains, the player page's public API.
+import { appsCollection, brandingCollection } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { join } from 'node:path';
 import type { ControlPlaneDeps } from '../deps';
@@ -11,12 +12,12 @@ import { NotFound } from '../errors';
 import { getBranding, readAsset, removeAsset, updateBranding, uploadAsset, type BrandingServices } from './branding';
 import {
   addDomain,
+  domainsCollection,
   listDomains,
   publicDomain,
   removeDomain,
   systemTxtResolver,
   verifyDomain,
-  type DomainDoc,
   type TxtResolver,
 } from './domains';
 import { SLOT_RULES } from './images';
@@ -46,7 +47,7 @@ const AssetParams = AppIdParams.extend({
 
 export function brandingServices(deps: ControlPlaneDeps, opts: BrandingOptions = {}): BrandingServices {
   return {
-    branding: deps.store.collection<BrandingDoc>('branding'),
+    branding: brandingCollection<BrandingDoc>(deps.store),
     storage: opts.storage ?? new FileAssetStorage(join(deps.config.DATA_DIR, 'branding')),
   };
 }
@@ -54,12 +55,11 @@ export function brandingServices(deps: ControlPlaneDeps, opts: BrandingOptions =
 export function brandingRoutes(deps: ControlPlaneDeps, opts: BrandingOptions = {}) {
   const app = new OpenAPIHono<HttpEnv>();
   const s = brandingServices(deps, opts);
-  const domains = deps.store.collection<DomainDoc>('custom_domains');
+  const domains = domainsCollection(deps.store);
   const resolveTxt = opts.resolveTxt ?? systemTxtResolver;
   const now = () => deps.clock.now();
   const appExists = async (appId: string) => {
-    if (!(await deps.store.collection('apps').findOne({ id: appId })))
-      throw NotFound('app_not_found', `No app ${appId}.`);
+    if (!(await appsCollection(deps.store).findOne({ id: appId }))) throw NotFound('app_not_found', `No app ${appId}.`);
   };
 
   app.openapi(

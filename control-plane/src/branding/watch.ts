@@ -1,5 +1,5 @@
 // The hosted player page's public API: what a viewer may know about a playback id, and guest chat tokens.
-import type { Collection, DocumentStore, SecretBox } from '@beamline/core';
+import type { DocumentStore, SecretBox } from '@beamline/core';
 import { guestChatModeOf } from '@beamline/protocol';
 import type { ControlPlaneConfig } from '../config';
 import { signAppUserToken } from '../dashboard/tokens';
@@ -12,13 +12,8 @@ import { publicBranding } from './model';
 
 export const GUEST_TOKEN_TTL_SECONDS = 4 * 3600;
 
-/** Cross-tenant by playback id, as the edge looks streams up; the streams feature owns the collection. */
-export function streamsCollection(store: DocumentStore): Collection<StreamDoc> {
-  return streamRepos(store).streams;
-}
-
 export async function findPlayback(store: DocumentStore, playbackId: string): Promise<StreamDoc> {
-  const stream = await streamsCollection(store).findOne({ playbackId });
+  const stream = await streamRepos(store).streams.findOne({ playbackId });
   if (!stream) throw NotFound('playback_not_found', `No stream with playback id ${playbackId}.`);
   return stream;
 }

@@ -13,7 +13,6 @@ import { featureModules } from '../modules';
 import { apiCors } from '../security/cors';
 import { FixedHeaders, fillIn, writeAhead } from '../security/headers';
 import { createRepos } from '../repos';
-import { usageFor } from '../usage';
 import { createRateLimit } from '@beamline/core';
 import { createSessionGate, type SessionGate } from '../accounts/sessions';
 import { authenticate } from './auth';
@@ -120,7 +119,7 @@ export function buildHttpApp(
       throw tooLarge();
     },
   });
-  const usage = usageFor(deps);
+  const { usage } = deps;
   const operationIds = new Map<string, string>();
   // The API's gate, in order: CORS, body size, the per-address limit, credentials, the per-key limits; then,
   // once the route has answered, the call is counted (analytics and the api_calls meter) and audited.

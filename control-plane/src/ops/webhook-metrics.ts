@@ -3,7 +3,7 @@ import type { Metrics } from '@beamline/core';
 import type { ControlPlaneDeps } from '../deps';
 import { destinationPolicy } from '../webhooks/endpoints';
 import { createSender, type Sender, type SendResult } from '../webhooks/sender';
-import { WEBHOOK_DELIVERIES } from '../webhooks/store';
+import { webhookCollections } from '../webhooks/store';
 
 export function attemptResult(result: SendResult): string {
   if (result.refused) return 'refused';
@@ -29,7 +29,7 @@ export function meteredSender(deps: ControlPlaneDeps, metrics: Metrics): Sender 
 }
 
 export function webhookQueueGauge(deps: ControlPlaneDeps, metrics: Metrics): void {
-  const deliveries = deps.store.collection<{ id: string }>(WEBHOOK_DELIVERIES);
+  const { deliveries } = webhookCollections(deps.store).all;
   metrics.gauge('beamline_webhook_queue_depth', 'Webhook deliveries waiting for an attempt (pending).', () =>
     deliveries.count({ status: 'pending' }),
   );

@@ -1,11 +1,12 @@
 // A developer account's data: its export, and its deletion with the apps it alone owns.
 import type { SecretBox } from '@beamline/core';
 import { publicUser } from '../accounts/accounts';
-import { confirmOwnAccount, type SecondFactor } from '../accounts/two-factor';
+import { accountTokensCollection } from '../accounts/email';
+import { confirmOwnAccount, recoveryCodesCollection, type SecondFactor } from '../accounts/two-factor';
 import type { AppCtx, Ctx } from '../context';
 import { Conflict, NotFound } from '../errors';
 import { ARCHIVE_FORMAT, eraseApp } from './apps';
-import { DATA_REQUESTS, type DataRequestDoc } from './records';
+import { dataRequests } from './records';
 import { redact } from './redact';
 
 export async function exportAccount(ctx: Ctx, userId: string) {
@@ -16,7 +17,7 @@ export async function exportAccount(ctx: Ctx, userId: string) {
   const names = new Map(apps.map((a) => [a.id, a.name]));
   const sessions = await ctx.repos.refreshTokens.find({ userId }, { sort: { createdAt: -1 } });
   const invitations = await ctx.repos.lookup.invitations.find({ email: user.email });
-  const requests = await ctx.store.collection<DataRequestDoc>(DATA_REQUESTS).find({ actorId: userId });
+  const requests = await dataRequests(ctx.store).find({ actorId: userId });
   const archive = {
     format: ARCHIVE_FORMAT,
     exportedAt: ctx.clock.now().toISOString(),
@@ -86,8 +87,8 @@ export async function deleteAccount(
     members: await ctx.repos.lookup.members.deleteMany({ userId }),
     invitations: await ctx.repos.lookup.invitations.deleteMany({ email: user.email, acceptedAt: { $exists: false } }),
     refresh_tokens: await ctx.repos.refreshTokens.deleteMany({ userId }),
-    recovery_codes: await ctx.store.collection<{ id: string }>('recovery_codes').deleteMany({ userId }),
-    account_tokens: await ctx.store.collection<{ id: string }>('account_tokens').deleteMany({ userId }),
+    recovery_codes: await recoveryCodesCollection(ctx.store).deleteMany({ userId }),
+    account_tokens: await accountTokensCollection(ctx.store).deleteMany({ userId }),
     users: (await ctx.repos.users.deleteOne({ id: userId })) ? 1 : 0,
   });
   return { counts, deletedApps: alone };

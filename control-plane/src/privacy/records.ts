@@ -1,4 +1,5 @@
 // The record of data requests (exports and erasures): kept outside any app, so it outlives what it erased.
+import type { Collection, DocumentStore } from '@beamline/core';
 import { newId } from '@beamline/protocol';
 import { actorId, type Ctx } from '../context';
 
@@ -27,6 +28,10 @@ export const DATA_REQUEST_INDEXES = [
   { collection: DATA_REQUESTS, fields: ['actorId'] },
 ];
 
+export function dataRequests(store: DocumentStore): Collection<DataRequestDoc> {
+  return store.collection<DataRequestDoc>(DATA_REQUESTS);
+}
+
 export async function recordDataRequest(
   ctx: Ctx,
   r: {
@@ -45,11 +50,11 @@ export async function recordDataRequest(
     actorId: actorId(ctx.actor),
     createdAt: ctx.clock.now().toISOString(),
   };
-  await ctx.store.collection<DataRequestDoc>(DATA_REQUESTS).insert(doc);
+  await dataRequests(ctx.store).insert(doc);
   ctx.log.info({ dataRequest: doc }, `data ${r.kind} (${r.scope} ${r.subjectId})`);
   return doc;
 }
 
 export async function listDataRequests(ctx: Ctx, filter: { appId?: string; actorId?: string }) {
-  return ctx.store.collection<DataRequestDoc>(DATA_REQUESTS).find(filter, { sort: { createdAt: -1 }, limit: 200 });
+  return dataRequests(ctx.store).find(filter, { sort: { createdAt: -1 }, limit: 200 });
 }

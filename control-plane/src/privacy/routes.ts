@@ -10,7 +10,7 @@ import { AppIdParams } from '../http/schemas';
 import { deleteAccount, exportAccount } from './account';
 import { exportApp } from './apps';
 import { exportEndUser, forgetEndUser } from './end-user';
-import { DATA_REQUEST_INDEXES, listDataRequests, recordDataRequest } from './records';
+import { listDataRequests, recordDataRequest } from './records';
 
 const tags = ['Data rights'];
 
@@ -65,9 +65,6 @@ async function auditRead(c: Context<HttpEnv>, action: string, target: string) {
 
 export function privacyRoutes(deps: ControlPlaneDeps, tenantCollections: () => readonly string[]) {
   const app = new OpenAPIHono<HttpEnv>();
-  deps.store
-    .ensureIndexes(DATA_REQUEST_INDEXES)
-    .catch((err: unknown) => deps.log.error({ err }, 'data request indexes could not be created'));
 
   app.openapi(
     developerRoute({

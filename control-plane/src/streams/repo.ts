@@ -1,5 +1,8 @@
 // The documents of live streams, transcoding profiles and recordings, and their tenant-scoped collections.
 import {
+  STREAM_RECORD_INDEXES,
+  STREAMS,
+  streamsCollection,
   tenantCollection,
   type Collection,
   type DocumentStore,
@@ -130,13 +133,13 @@ export interface RecordingDoc {
   createdAt: string;
 }
 
-export const STREAM_COLLECTIONS = ['streams', 'transcoding_profiles', 'recordings'] as const;
+export const STREAM_COLLECTIONS = [STREAMS, 'transcoding_profiles', 'recordings'] as const;
 
 export const STREAM_INDEXES: IndexSpec[] = [
-  { collection: 'streams', fields: ['streamKey'], unique: true },
-  { collection: 'streams', fields: ['playbackId'], unique: true },
+  ...STREAM_RECORD_INDEXES,
   { collection: 'recordings', fields: ['streamId'] },
-  ...STREAM_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),
+  { collection: 'transcoding_profiles', fields: ['appId'] },
+  { collection: 'recordings', fields: ['appId'] },
 ];
 
 export interface StreamRepos {
@@ -153,7 +156,7 @@ export interface StreamLookup {
 }
 
 export function streamRepos(store: DocumentStore): StreamLookup {
-  const streams = store.collection<StreamDoc>('streams');
+  const streams = streamsCollection<StreamDoc>(store);
   const profiles = store.collection<ProfileDoc>('transcoding_profiles');
   const recordings = store.collection<RecordingDoc>('recordings');
   return {

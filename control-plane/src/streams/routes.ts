@@ -5,7 +5,6 @@ import type { HttpEnv } from '../http/env';
 import { playbackTokenRoutes } from './playback-token-routes';
 import { profileRoutes } from './profile-routes';
 import { recordingRoutes } from './recording-routes';
-import { STREAM_INDEXES } from './repo';
 import { streamResourceRoutes } from './stream-routes';
 import type { StreamUrls } from './streams';
 
@@ -14,15 +13,8 @@ export function streamUrls(deps: ControlPlaneDeps): StreamUrls {
 }
 
 export function streamRoutes(deps: ControlPlaneDeps) {
-  const app = new OpenAPIHono<HttpEnv>();
   const urls = streamUrls(deps);
-  const indexes = deps.store.ensureIndexes(STREAM_INDEXES);
-  indexes.catch((err: unknown) => deps.log.error({ err }, 'stream indexes failed'));
-  app.use('/v1/apps/:appId/*', async (_c, next) => {
-    await indexes;
-    await next();
-  });
-  return app
+  return new OpenAPIHono<HttpEnv>()
     .route('/', streamResourceRoutes(deps, urls))
     .route('/', playbackTokenRoutes(deps, urls))
     .route('/', profileRoutes())

@@ -1,5 +1,5 @@
 // Invoices: a statement per app and month computed from its meters and its plan's prices, kept once issued.
-import { tenantCollection, type DocumentStore, type IndexSpec } from '@beamline/core';
+import { tenantCollection, type Collection, type DocumentStore, type IndexSpec } from '@beamline/core';
 import { inUnits, METER_NAMES, METERS, readMeters, type MeterName } from './meters';
 import type { Plan, PlanName } from './plans';
 
@@ -108,8 +108,13 @@ export function computeInvoice(
   };
 }
 
+/** All apps' invoices, for the job that syncs them with the payment provider. */
+export function allInvoices(store: DocumentStore): Collection<InvoiceDoc> {
+  return store.collection<InvoiceDoc>(INVOICES_COLLECTION);
+}
+
 export function invoices(store: DocumentStore, appId: string) {
-  return tenantCollection(store.collection<InvoiceDoc>(INVOICES_COLLECTION), appId);
+  return tenantCollection(allInvoices(store), appId);
 }
 
 /** The draft of a period, computed now (for the running month, or a closed one not yet issued). */

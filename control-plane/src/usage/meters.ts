@@ -1,5 +1,11 @@
 // Billable meters: per app, per day and per month, incremented exactly once per (source, interval) key.
-import { DuplicateKeyError, type DocumentStore, type IndexSpec } from '@beamline/core';
+import {
+  DuplicateKeyError,
+  tenantCollection,
+  type Collection,
+  type DocumentStore,
+  type IndexSpec,
+} from '@beamline/core';
 
 /** Each meter is stored in a base unit and billed in its own unit (`perUnit` base units make one). */
 export const METERS = {
@@ -38,6 +44,16 @@ export const METER_INDEXES: IndexSpec[] = [
   { collection: USAGE_COLLECTIONS.receipts, fields: ['createdAt'] },
 ];
 
+/** All apps' meters, for the billing job; one app's are read through readMeters. */
+export function metersCollection(store: DocumentStore): Collection<MeterDoc> {
+  return store.collection<MeterDoc>(USAGE_COLLECTIONS.meters);
+}
+
+/** Receipts of applied reports and monthly-active-user identities (ids `mau:{appId}:{month}:{userId}`). */
+export function receiptsCollection(store: DocumentStore): Collection<ReceiptDoc> {
+  return store.collection<ReceiptDoc>(USAGE_COLLECTIONS.receipts);
+}
+
 export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 export const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 
@@ -56,7 +72,7 @@ export interface MeterIncrement {
  */
 export async function claimReceipt(store: DocumentStore, key: string, now: Date): Promise<boolean> {
   try {
-    await store.collection<ReceiptDoc>(USAGE_COLLECTIONS.receipts).insert({ id: key, createdAt: now.toISOString() });
+    await receiptsCollection(store).insert({ id: key, createdAt: now.toISOString() });
     return true;
   } catch (err) {
     if (err instanceof DuplicateKeyError) return false;
@@ -70,7 +86,7 @@ export async function addToMeters(
   increments: MeterIncrement[],
   now: Date,
 ): Promise<Map<string, number>> {
-  const meters = store.collection<MeterDoc>(USAGE_COLLECTIONS.meters);
+  const meters = metersCollection(store);
   const summed = new Map<string, MeterIncrement>();
   for (const inc of increments) {
     if (!(inc.amount > 0)) continue;
@@ -102,7 +118,7 @@ export async function readMeters(
   appId: string,
   period: string,
 ): Promise<Record<MeterName, number>> {
-  const docs = await store.collection<MeterDoc>(USAGE_COLLECTIONS.meters).find({ appId, period });
+  const docs = await tenantCollection(metersCollection(store), appId).find({ period });
   const out = Object.fromEntries(METER_NAMES.map((m) => [m, 0])) as Record<MeterName, number>;
   for (const d of docs) if (d.meter in out) out[d.meter] = d.value;
   return out;

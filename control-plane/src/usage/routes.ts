@@ -12,7 +12,6 @@ import { draftInvoice, invoices, PERIOD } from './invoices';
 import { inUnits, METER_NAMES, METERS, monthOf, readMeters, type MeterName } from './meters';
 import { PLAN_NAMES, PlanSchema, type PlanLimits } from './plans';
 import { liveSlots } from './quotas';
-import { usageFor } from './service';
 
 const tags = ['Usage and billing'];
 
@@ -81,7 +80,7 @@ const publicInvoice = <T extends { issuedAt?: string; external?: unknown }>(i: T
 
 export function usageRoutes(deps: ControlPlaneDeps) {
   const app = new OpenAPIHono<HttpEnv>();
-  const usage = usageFor(deps);
+  const { usage } = deps;
   const plans = usage.plans;
 
   app.openapi(

@@ -1,24 +1,48 @@
 // The usage service of one control plane: plans, meters, counters, quotas, invoices, and their background jobs.
-import { EVENTS_TOPIC, USAGE_TOPIC } from '@beamline/core';
+import { appsCollection, EVENTS_TOPIC, USAGE_TOPIC } from '@beamline/core';
 import type { EventEnvelope } from '@beamline/protocol';
-import { ANALYTICS_INDEXES, pruneBuckets } from '../analytics/buckets';
+import { ANALYTICS_COLLECTION, ANALYTICS_INDEXES, pruneBuckets } from '../analytics/buckets';
 import type { Ctx } from '../context';
-import type { ControlPlaneDeps } from '../deps';
+import type { ControlPlaneAdapters } from '../deps';
 import { streamRepos, type StreamDoc } from '../streams/repo';
 import { UsageCounters } from './counters';
 import { applyEdgeReport, type EdgeUsageReport } from './edge-report';
-import { INVOICE_INDEXES, invoices, issueInvoice, previousPeriod, type InvoiceDoc } from './invoices';
-import { addToMeters, claimReceipt, dayOf, METER_INDEXES, monthOf, USAGE_COLLECTIONS, type MeterDoc } from './meters';
+import {
+  allInvoices,
+  INVOICE_INDEXES,
+  INVOICES_COLLECTION,
+  invoices,
+  issueInvoice,
+  previousPeriod,
+  type InvoiceDoc,
+} from './invoices';
+import {
+  addToMeters,
+  claimReceipt,
+  dayOf,
+  METER_INDEXES,
+  metersCollection,
+  monthOf,
+  receiptsCollection,
+  USAGE_COLLECTIONS,
+} from './meters';
 import { stripeProvider, type PaymentProvider } from './payments';
-import { PlanStore } from './plan-store';
+import { APP_PLANS_COLLECTION, PlanStore } from './plan-store';
 import { admitPublish, checkSoftLimits, PlanRateLimits, warnAt } from './quotas';
 
 export const USAGE_INDEXES = [...METER_INDEXES, ...ANALYTICS_INDEXES, ...INVOICE_INDEXES];
 /** Tenant collections of this feature, wiped with the app. */
-export const USAGE_TENANT_COLLECTIONS = ['usage_meters', 'analytics_buckets', 'app_plans', 'invoices'] as const;
+export const USAGE_TENANT_COLLECTIONS = [
+  USAGE_COLLECTIONS.meters,
+  ANALYTICS_COLLECTION,
+  APP_PLANS_COLLECTION,
+  INVOICES_COLLECTION,
+] as const;
 
 const JOB_EVERY_MS = 10 * 60_000;
 const RECEIPT_RETENTION_MS = 40 * 86_400_000;
+
+export type UsageDeps = Pick<ControlPlaneAdapters, 'config' | 'store' | 'bus' | 'events' | 'log' | 'clock' | 'redis'>;
 
 export class UsageService {
   readonly plans: PlanStore;
@@ -29,7 +53,7 @@ export class UsageService {
   private unsubscribe: (() => Promise<void>)[] | null = null;
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly deps: ControlPlaneDeps) {
+  constructor(private readonly deps: UsageDeps) {
     this.plans = new PlanStore(deps.store, deps.config.PLANS_JSON, deps.config.DEFAULT_PLAN);
     this.rates = new PlanRateLimits(deps.redis);
     this.payments = deps.config.STRIPE_SECRET_KEY
@@ -90,7 +114,7 @@ export class UsageService {
   /** Sends an issued invoice to the payment provider; a failure is logged and retried by the job. */
   async sync(invoice: InvoiceDoc): Promise<InvoiceDoc> {
     if (!this.payments || invoice.external) return invoice;
-    const app = await this.deps.store.collection<{ id: string; name: string }>('apps').findOne({ id: invoice.appId });
+    const app = await appsCollection(this.deps.store).findOne({ id: invoice.appId });
     try {
       const external = {
         provider: this.payments.name,
@@ -116,16 +140,15 @@ export class UsageService {
       hour: c.ANALYTICS_HOUR_RETENTION_DAYS * 86_400_000,
       day: c.ANALYTICS_DAY_RETENTION_DAYS * 86_400_000,
     });
-    await store
-      .collection(USAGE_COLLECTIONS.receipts)
-      .deleteMany({ createdAt: { $lt: new Date(now.getTime() - RECEIPT_RETENTION_MS).toISOString() } });
+    await receiptsCollection(store).deleteMany({
+      createdAt: { $lt: new Date(now.getTime() - RECEIPT_RETENTION_MS).toISOString() },
+    });
     await this.meterStorage(now);
     const period = previousPeriod(now);
-    const billed = await store.collection<MeterDoc>(USAGE_COLLECTIONS.meters).find({ period });
+    const billed = await metersCollection(store).find({ period });
     for (const appId of new Set(billed.map((m) => m.appId))) await this.issue(appId, period);
     if (this.payments)
-      for (const open of await store.collection<InvoiceDoc>('invoices').find({ external: { $exists: false } }))
-        await this.sync(open);
+      for (const open of await allInvoices(store).find({ external: { $exists: false } })) await this.sync(open);
   }
 
   /** Adds one day of each app's ready recordings to its storage GB-days (yesterday, once). */
@@ -182,14 +205,7 @@ export class UsageService {
   }
 }
 
-const services = new WeakMap<ControlPlaneDeps, UsageService>();
-
-/** The usage service of a control plane (one per deps, shared by its routes, middleware and edge API). */
-export function usageFor(deps: ControlPlaneDeps): UsageService {
-  let service = services.get(deps);
-  if (!service) {
-    service = new UsageService(deps);
-    services.set(deps, service);
-  }
-  return service;
+/** The usage service of a control plane: the one its deps carry (controlPlaneDeps builds it). */
+export function usageFor(deps: { usage: UsageService }): UsageService {
+  return deps.usage;
 }

@@ -1,6 +1,6 @@
 // The webhook collections: endpoints (with their sealed signing secrets) and deliveries (with their attempt log).
 import { createHash } from 'node:crypto';
-import { tenantCollection, type Collection, type DocumentStore, type IndexSpec } from '@beamline/core';
+import { OUTBOX, tenantCollection, type Collection, type DocumentStore, type IndexSpec } from '@beamline/core';
 
 export interface WebhookEndpointDoc {
   id: string;
@@ -78,7 +78,7 @@ export const WEBHOOK_INDEXES: IndexSpec[] = [
   // The outbox: pending events (no dispatchedAt) in createdAt order for the claim, and old dispatched ones
   // for pruning. The embedded store scans instead: its indexes serve neither query, and one on dispatchedAt
   // would keep every pending event under one key, rewritten on each claim.
-  { collection: 'events', fields: ['dispatchedAt', 'createdAt'], mongoOnly: true },
+  { collection: OUTBOX, fields: ['dispatchedAt', 'createdAt'], mongoOnly: true },
 ];
 
 export function webhookCollections(store: DocumentStore) {

@@ -13,7 +13,7 @@ import {
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createControlPlane, parseControlPlaneConfig, type ControlPlane } from '../../src';
+import { controlPlaneDeps, createControlPlane, parseControlPlaneConfig, type ControlPlane } from '../../src';
 import { ApiClient } from '../helpers';
 import { startFakeStripe, type FakeStripe } from '../stripe-fake';
 
@@ -43,15 +43,17 @@ beforeAll(async () => {
   store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const clock = { now: () => now };
-  cp = await createControlPlane({
-    config,
-    store,
-    bus,
-    events: createEventPublisher({ store, bus, now: clock.now }),
-    log: createLogger({ name: 'test', level: 'silent', pretty: false }),
-    clock,
-    secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-  });
+  cp = await createControlPlane(
+    controlPlaneDeps({
+      config,
+      store,
+      bus,
+      events: createEventPublisher({ store, bus, now: clock.now }),
+      log: createLogger({ name: 'test', level: 'silent', pretty: false }),
+      clock,
+      secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+    }),
+  );
   api = new ApiClient((path, init) => cp.http.app.request(path, init));
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ import {
   type Mailer,
 } from '@beamline/core';
 import { startRedis, tempDir, waitFor, type RedisServer } from '@beamline/core/testing';
-import { createControlPlane, type ControlPlane } from '../../src';
+import { controlPlaneDeps, createControlPlane, type ControlPlane } from '../../src';
 import type { ControlPlaneDeps } from '../../src/deps';
 import { ApiClient, testConfig } from '../helpers';
 
@@ -36,16 +36,18 @@ let node2: ApiClient;
 async function startNode(config: ControlPlaneDeps['config']): Promise<ApiClient> {
   const bus = new RedisBus(new Redis(redis.url), new Redis(redis.url));
   buses.push(bus);
-  const plane = await createControlPlane({
-    config,
-    store,
-    bus,
-    events: createEventPublisher({ store, bus }),
-    log: createLogger({ name: 'test', level: 'silent', pretty: false }),
-    clock,
-    secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-    mail: mailer,
-  });
+  const plane = await createControlPlane(
+    controlPlaneDeps({
+      config,
+      store,
+      bus,
+      events: createEventPublisher({ store, bus }),
+      log: createLogger({ name: 'test', level: 'silent', pretty: false }),
+      clock,
+      secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+      mail: mailer,
+    }),
+  );
   planes.push(plane);
   const { port } = await plane.listen(0, '127.0.0.1', { workers: false });
   return new ApiClient((path, init) => fetch(`http://127.0.0.1:${port}${path}`, init));

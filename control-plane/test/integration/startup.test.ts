@@ -6,7 +6,7 @@ import { freePort, startRedis, tempDir, waitFor, type RedisServer } from '@beaml
 import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, SecretBox } from '@beamline/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createControlPlane, parseControlPlaneConfig, systemClock } from '../../src';
+import { controlPlaneDeps, createControlPlane, parseControlPlaneConfig, systemClock } from '../../src';
 import { ApiClient } from '../helpers';
 
 const secrets = () => ({
@@ -96,16 +96,18 @@ describe('rate limits across instances', () => {
       cleanups.push(() => client.disconnect());
       const bus = new InProcessBus();
       nodes.push(
-        await createControlPlane({
-          config,
-          store,
-          bus,
-          events: createEventPublisher({ store, bus }),
-          log: createLogger({ name: 'test', level: 'silent', pretty: false }),
-          clock: systemClock,
-          secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-          redis: client,
-        }),
+        await createControlPlane(
+          controlPlaneDeps({
+            config,
+            store,
+            bus,
+            events: createEventPublisher({ store, bus }),
+            log: createLogger({ name: 'test', level: 'silent', pretty: false }),
+            clock: systemClock,
+            secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+            redis: client,
+          }),
+        ),
       );
     }
     const [a, b] = nodes.map((n) => new ApiClient((path, init) => n.http.app.request(path, init)));

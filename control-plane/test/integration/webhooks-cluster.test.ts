@@ -4,7 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, SecretBox } from '@beamline/core';
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
-import { createControlPlane, parseControlPlaneConfig, systemClock, type ControlPlane } from '../../src';
+import {
+  controlPlaneDeps,
+  createControlPlane,
+  parseControlPlaneConfig,
+  systemClock,
+  type ControlPlane,
+} from '../../src';
 import { apiClient, newDeveloperApp, sleep, startReceiver, type Receiver } from './webhooks-support';
 
 const EVENTS = 300;
@@ -46,7 +52,7 @@ describe('three dispatchers, one store', () => {
     };
     const ports: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const plane = await createControlPlane(deps);
+      const plane = await createControlPlane(controlPlaneDeps(deps));
       ports.push((await plane.listen(await freePort(), '127.0.0.1')).port);
       planes.push(plane);
     }

@@ -4,7 +4,7 @@ import { createEventPublisher, createLogger, EmbeddedStore, InProcessBus, Secret
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
-import { createControlPlane, parseControlPlaneConfig, systemClock } from '../../src';
+import { controlPlaneDeps, createControlPlane, parseControlPlaneConfig, systemClock } from '../../src';
 import { ApiClient } from '../helpers';
 import { startReceiver } from './webhooks-support';
 
@@ -29,17 +29,19 @@ it('prunes dispatched events past retention and keeps the delivery log readable'
   const store = new EmbeddedStore({ dataDir: dir.path });
   const bus = new InProcessBus();
   const events = createEventPublisher({ store, bus });
-  const cp = await createControlPlane({
-    config,
-    store,
-    bus,
-    events,
-    log: createLogger({ name: 'test', level: 'silent', pretty: false }),
-    clock: systemClock,
-    secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-    // claims in the store, so that an event can stand claimed by another process (below)
-    webhookClaims: 'store',
-  });
+  const cp = await createControlPlane(
+    controlPlaneDeps({
+      config,
+      store,
+      bus,
+      events,
+      log: createLogger({ name: 'test', level: 'silent', pretty: false }),
+      clock: systemClock,
+      secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
+      // claims in the store, so that an event can stand claimed by another process (below)
+      webhookClaims: 'store',
+    }),
+  );
   await cp.listen(await freePort(), '127.0.0.1');
   cleanups.push(() => cp.close());
   const receiver = await startReceiver();

@@ -11,7 +11,13 @@ import {
 import { tempDir } from '@beamline/core/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createControlPlane, parseControlPlaneConfig, type ControlPlane, type ControlPlaneDeps } from '../../src';
+import {
+  controlPlaneDeps,
+  createControlPlane,
+  parseControlPlaneConfig,
+  type ControlPlane,
+  type ControlPlaneDeps,
+} from '../../src';
 import type { RecordingDoc } from '../../src/streams/repo';
 import { usageFor } from '../../src/usage';
 import { ApiClient } from '../helpers';
@@ -42,7 +48,7 @@ beforeAll(async () => {
   const bus = new InProcessBus();
   const clock = { now: () => now };
   publisher = createEventPublisher({ store, bus, now: clock.now });
-  deps = {
+  deps = controlPlaneDeps({
     config,
     store,
     bus,
@@ -50,7 +56,7 @@ beforeAll(async () => {
     log: createLogger({ name: 'test', level: 'silent', pretty: false }),
     clock,
     secretBox: new SecretBox(Buffer.from(config.MASTER_KEY, 'hex')),
-  };
+  });
   cp = await createControlPlane(deps);
   api = new ApiClient((path, init) => cp.http.app.request(path, init));
   await cp.listen(0, '127.0.0.1'); // starts the usage service: bus counts and periodic flushes
