@@ -15,8 +15,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
-import { variantNames } from '../../media-edge/src/ladder/profile';
-import { fitProfile } from '../../media-edge/src/live/live-stream';
+import { fitProfile, variantNames } from '../../media-edge/src/ladder/profile';
 import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
 import { ffmpegAloneTimed, median, processTimes, spawnEdge } from './support';
 

@@ -2,12 +2,12 @@
 // writing the same ladder (built by the same argument builder) from the same RTMP publisher.
 // Run: npx tsx bench/media/start-time.ts   (BENCH_SOURCE=1280x720, BENCH_RUNS=3)
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
+import type { LatencyMode } from '@beamline/protocol/edge';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
-import { variantNames, type LatencyMode } from '../../media-edge/src/ladder/profile';
-import { fitProfile } from '../../media-edge/src/live/live-stream';
+import { fitProfile, variantNames } from '../../media-edge/src/ladder/profile';
 import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
 import { everyVariantHasSegment, ffmpegAlone, median } from './support';
 

@@ -2,22 +2,35 @@
 // Every report names the session the edge was admitted with; reports of any other session change nothing.
 import { findActiveApiKey, type SecretBox } from '@beamline/core';
 import { newId, randomToken } from '@beamline/protocol';
+import type {
+  AcceptedUsageReport,
+  LifecycleReport,
+  PlaybackInfo,
+  PublishDecision,
+  PublishDenyReason,
+  StatsAnswer,
+  StatsReport,
+} from '@beamline/protocol/edge';
 import type { AppCtx, Ctx } from '../context';
 import { Conflict, NotFound } from '../errors';
 import { resolveProfile } from './profiles';
-import { streamRepos, type IngestStats, type RecordingRendition, type RestreamStatus, type StreamDoc } from './repo';
+import { streamRepos, type StreamDoc } from './repo';
 
 /** A session whose edge has not reported for this long is presumed dead and may be taken over. */
 export const SESSION_STALE_MS = 20_000;
 
-export type DenyReason = 'unknown_key' | 'disabled' | 'already_live' | 'over_quota';
+export type DenyReason = PublishDenyReason;
 
 const appCtx = (ctx: Ctx, appId: string): AppCtx => ({ ...ctx, appId });
 
 /** A plan check of a new publish (concurrent streams); a reason refuses it. */
 export type PublishAdmission = (ctx: Ctx, stream: StreamDoc) => Promise<DenyReason | null>;
 
-export async function publishAuth(ctx: Ctx, input: { streamKey: string }, admit?: PublishAdmission) {
+export async function publishAuth(
+  ctx: Ctx,
+  input: { streamKey: string },
+  admit?: PublishAdmission,
+): Promise<PublishDecision> {
   const lookup = streamRepos(ctx.store);
   const deny = (reason: DenyReason) => ({ allow: false as const, reason });
   const stream = await lookup.streams.findOne({ streamKey: input.streamKey });
@@ -88,21 +101,6 @@ export async function publishAuth(ctx: Ctx, input: { streamKey: string }, admit?
     },
   };
 }
-export type PublishDecision = Awaited<ReturnType<typeof publishAuth>>;
-
-export interface RecordingReport {
-  status: 'ready' | 'failed';
-  durationSeconds: number;
-  sizeBytes: number;
-  renditions: RecordingRendition[];
-}
-
-export type LifecycleReport =
-  | { type: 'started'; sessionId: string; resumed: boolean; edgeUrl: string }
-  | { type: 'disconnected'; sessionId: string }
-  | { type: 'ended'; sessionId: string; reason: string; recording?: RecordingReport | undefined }
-  | { type: 'error'; sessionId: string; reason: string }
-  | { type: 'quality_drop'; sessionId: string; speed?: number | undefined; reason: string };
 
 async function sessionStream(ctx: Ctx, streamId: string, sessionId: string) {
   const stream = await streamRepos(ctx.store).streams.findOne({ id: streamId, liveSessionId: sessionId });
@@ -199,15 +197,7 @@ export async function reportLifecycle(ctx: Ctx, streamId: string, report: Lifecy
 }
 
 /** A heartbeat of a live session; the answer tells the edge to cut it when the key was reset or the stream disabled. */
-export async function reportStats(
-  ctx: Ctx,
-  streamId: string,
-  input: {
-    sessionId: string;
-    ingest?: Omit<IngestStats, 'updatedAt'> | undefined;
-    restream?: Record<string, Omit<RestreamStatus, 'updatedAt'>> | undefined;
-  },
-): Promise<{ continue: boolean; reason?: string }> {
+export async function reportStats(ctx: Ctx, streamId: string, input: StatsReport): Promise<StatsAnswer> {
   const stream = await streamRepos(ctx.store).streams.findOne({ id: streamId, liveSessionId: input.sessionId });
   if (!stream) return { continue: false, reason: 'stale_session' };
   const now = ctx.clock.now().toISOString();
@@ -232,7 +222,7 @@ export async function reportStats(
 }
 
 /** What the edge needs to check playback tokens of one playback id: the policy and the app's usable key secrets. */
-export async function playbackInfo(ctx: Ctx, box: SecretBox, playbackId: string) {
+export async function playbackInfo(ctx: Ctx, box: SecretBox, playbackId: string): Promise<PlaybackInfo> {
   const lookup = streamRepos(ctx.store);
   const stream = await lookup.streams.findOne({ playbackId });
   const recording = stream ? null : await lookup.recordings.findOne({ playbackId });
@@ -251,10 +241,7 @@ export async function playbackInfo(ctx: Ctx, box: SecretBox, playbackId: string)
 }
 
 /** Viewer counts and bytes served per stream; a changed count becomes a viewer.count.update event. */
-export async function reportUsage(
-  ctx: Ctx,
-  input: { streams: { streamId: string; viewers: number; bytes: number }[] },
-) {
+export async function reportUsage(ctx: Ctx, input: Pick<AcceptedUsageReport, 'streams'>) {
   const lookup = streamRepos(ctx.store);
   for (const row of input.streams) {
     const stream = await lookup.streams.findOne({ id: row.streamId });

@@ -1,8 +1,9 @@
 // Transcoding profiles: the ladder of renditions an app's streams are encoded into. One built-in default.
 import { newId } from '@beamline/protocol';
+import type { Rendition, VideoEncoderName } from '@beamline/protocol/edge';
 import type { AppCtx } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
-import { streamRepos, type ProfileDoc, type Rendition, type VideoEncoder } from './repo';
+import { streamRepos, type ProfileDoc } from './repo';
 
 export const DEFAULT_PROFILE_ID = 'default';
 
@@ -29,7 +30,7 @@ export interface ProfileInput {
     Partial<Pick<Rendition, 'name' | 'fps' | 'audioBitrateKbps'>>)[];
   passthrough?: boolean | undefined;
   segmentSeconds?: number | undefined;
-  encoder?: VideoEncoder | undefined;
+  encoder?: VideoEncoderName | undefined;
   preset?: string | undefined;
 }
 

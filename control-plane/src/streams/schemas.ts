@@ -2,7 +2,8 @@
 import { z } from '@hono/zod-openapi';
 import { GUEST_CHAT_MODES } from '@beamline/protocol';
 import { text } from '../http/schemas';
-import { VIDEO_ENCODERS, X264_PRESETS } from './repo';
+import { Rendition, VIDEO_ENCODERS } from '@beamline/protocol/edge';
+import { X264_PRESETS } from './repo';
 
 const rtmpUrl = z
   .string()
@@ -126,7 +127,8 @@ export const StreamSchema = z
   })
   .openapi('Stream');
 
-const Rendition = z.strictObject({
+/** A rung as a profile's author gives it: name, fps and audio bitrate have defaults. */
+const RenditionInput = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9_-]{1,32}$/)
@@ -140,7 +142,7 @@ const Rendition = z.strictObject({
 
 export const ProfileInputSchema = z.strictObject({
   name: text(100),
-  renditions: z.array(Rendition).max(6),
+  renditions: z.array(RenditionInput).max(6),
   passthrough: z.boolean().optional().openapi({ description: 'Offer the source, unchanged, as the top rendition.' }),
   segmentSeconds: z.number().min(0.5).max(10).optional(),
   encoder: z.enum(VIDEO_ENCODERS).optional(),
@@ -151,15 +153,7 @@ export const ProfileSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    renditions: z.array(
-      z.object({
-        name: z.string(),
-        height: z.number(),
-        videoBitrateKbps: z.number(),
-        fps: z.number(),
-        audioBitrateKbps: z.number(),
-      }),
-    ),
+    renditions: z.array(Rendition),
     passthrough: z.boolean(),
     segmentSeconds: z.number(),
     encoder: z.enum(VIDEO_ENCODERS),

@@ -1,32 +1,12 @@
 // Turns one usage report of a media edge into analytics buckets and meters, exactly once per (edge, sequence).
 import type { DocumentStore } from '@beamline/core';
+import type { AcceptedUsageReport } from '@beamline/protocol/edge';
 import { writeBuckets, type BucketWrite } from '../analytics/buckets';
 import { streamRepos } from '../streams/repo';
 import { addToMeters, claimReceipt, type MeterIncrement } from './meters';
 
-export interface EdgeStreamUsage {
-  streamId: string;
-  /** Viewers seen within the last 30 s at the end of the interval. */
-  viewers: number;
-  /** Bytes of playlists and segments served in the interval. */
-  bytes: number;
-  /** Seconds watched in the interval, summed over viewers. */
-  viewerSeconds?: number | undefined;
-  /** Seconds the stream was being ingested in the interval. */
-  ingestSeconds?: number | undefined;
-  /** Renditions the edge transcodes for the stream. */
-  renditions?: number | undefined;
-}
-
-export interface EdgeUsageReport {
-  /** The reporting edge process; with `seq` the idempotency key of the report. */
-  edgeId?: string | undefined;
-  seq?: number | undefined;
-  /** The interval the report covers (epoch ms, edge clock). */
-  from?: number | undefined;
-  to?: number | undefined;
-  streams: EdgeStreamUsage[];
-}
+/** A usage report as the control plane accepts it (protocol's edge API); keyless ones come from older edges. */
+export type EdgeUsageReport = AcceptedUsageReport;
 
 /** Edge clocks further off than this are not trusted to place a report in time. */
 const MAX_SKEW_MS = 10 * 60_000;

@@ -1,7 +1,8 @@
 // ffmpeg command lines as argument arrays, built by pure functions from a profile. The runner only executes them.
 import { join } from 'node:path';
-import { VIDEO_ENCODERS } from './encoders';
-import { segmentSecondsOf, variantNames, type LadderProfile, type LatencyMode } from './profile';
+import { ENCODER_ARGS } from './encoders';
+import type { LatencyMode } from '@beamline/protocol/edge';
+import { segmentSecondsOf, variantNames, type LadderProfile } from './profile';
 
 export interface FfmpegCommandArgs {
   /** Options before `-i pipe:0` (global options and the input format). */
@@ -65,7 +66,7 @@ const seconds = (n: number) => String(Number(n.toFixed(3)));
 
 export function ladderArgs(input: LadderInput): FfmpegCommandArgs {
   const { profile, hasAudio } = input;
-  const encoder = VIDEO_ENCODERS[profile.encoder];
+  const encoder = ENCODER_ARGS[profile.encoder];
   const nominal = segmentSecondsOf(profile, input.latency);
   const seg = muxerSegmentSeconds(nominal);
   const lowLatency = input.latency === 'low';

@@ -1,5 +1,5 @@
 // One small interface per video encoder: the arguments that select it and set its rate control for one output stream.
-import type { Rendition, VideoEncoderName } from './profile';
+import type { Rendition, VideoEncoderName } from '@beamline/protocol/edge';
 
 export interface EncoderContext {
   /** Output video stream index the options apply to (`-b:v:{index}`). */
@@ -74,7 +74,8 @@ const qsv: VideoEncoder = {
   ],
 };
 
-export const VIDEO_ENCODERS: Record<VideoEncoderName, VideoEncoder> = {
+/** The ffmpeg interface of each encoder protocol's VIDEO_ENCODERS names. */
+export const ENCODER_ARGS: Record<VideoEncoderName, VideoEncoder> = {
   libx264: x264,
   h264_nvenc: nvenc,
   h264_vaapi: vaapi,

@@ -1,25 +1,8 @@
 // What the edge encodes a live stream into: the profile the control plane sent with the publish decision.
+import type { EdgeProfile, LatencyMode } from '@beamline/protocol/edge';
 
-export interface Rendition {
-  name: string;
-  height: number;
-  videoBitrateKbps: number;
-  fps: number;
-  audioBitrateKbps: number;
-}
-
-export type VideoEncoderName = 'libx264' | 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv';
-
-export interface LadderProfile {
-  renditions: Rendition[];
-  /** The source, unchanged, as the top rendition (named "source"). */
-  passthrough: boolean;
-  segmentSeconds: number;
-  encoder: VideoEncoderName;
-  preset: string;
-}
-
-export type LatencyMode = 'standard' | 'low';
+/** The profile without its id: what the ladder's arguments are built from. */
+export type LadderProfile = Omit<EdgeProfile, 'id'>;
 
 /**
  * The longest segment of a low-latency stream. Players sit about two segments behind the live edge (the SDK's
@@ -41,4 +24,13 @@ export function variantNames(profile: LadderProfile): string[] {
 /** The width ffmpeg's scale=-2:h gives for a source of w×h: the aspect kept, rounded to an even number. */
 export function scaledWidth(sourceWidth: number, sourceHeight: number, height: number): number {
   return Math.floor(Math.round((height * sourceWidth) / sourceHeight) / 2) * 2;
+}
+
+/** The profile as applied to a source: renditions taller than the source are dropped (never upscaled). */
+export function fitProfile(profile: LadderProfile, sourceHeight: number): LadderProfile {
+  if (!sourceHeight) return profile;
+  const fitting = profile.renditions.filter((r) => r.height <= sourceHeight);
+  const smallest = [...profile.renditions].sort((a, b) => a.height - b.height)[0];
+  const renditions = fitting.length || profile.passthrough || !smallest ? fitting : [smallest];
+  return { ...profile, renditions };
 }

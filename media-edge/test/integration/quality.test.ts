@@ -11,7 +11,7 @@ interface QualityDrop {
   data: { streamId: string; speed?: number; reason: string };
 }
 
-/** The edge's rule (live-stream.ts): a speed below 0.95 for 10 s in a row is a quality drop. */
+/** The edge's rule (live/health-watch.ts): a speed below 0.95 for 10 s in a row is a quality drop. */
 const SLOW_SPEED = 0.95;
 const SLOW_SECONDS = 10;
 

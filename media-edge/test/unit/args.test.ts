@@ -7,8 +7,7 @@ import {
   restreamArgs,
   thumbnailArgs,
 } from '../../src/ladder/args';
-import { scaledWidth, segmentSecondsOf, variantNames, type LadderProfile } from '../../src/ladder/profile';
-import { fitProfile } from '../../src/live/live-stream';
+import { fitProfile, scaledWidth, segmentSecondsOf, variantNames, type LadderProfile } from '../../src/ladder/profile';
 
 const profile: LadderProfile = {
   renditions: [
