@@ -1,15 +1,8 @@
 // Whether a socket may follow a stream's viewer-facing events: a public stream, or a signed one with a playback
 // token for it, checked as the media edge checks it.
-import { findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
+import { appStreams, findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import { forbidden, notFound } from './errors';
-
-interface StreamFields {
-  id: string;
-  appId: string;
-  playbackId: string;
-  playbackPolicy?: string;
-}
 
 export async function assertMayWatch(
   deps: { store: DocumentStore; secretBox: SecretBox; now(): Date },
@@ -17,7 +10,7 @@ export async function assertMayWatch(
   streamId: string,
   playbackToken: string | undefined,
 ): Promise<void> {
-  const stream = await deps.store.collection<StreamFields>('streams').findOne({ id: streamId, appId });
+  const stream = await appStreams(deps.store, appId).findOne({ id: streamId });
   if (!stream) throw notFound('stream_not_found', `No stream ${streamId} in this app.`);
   if (stream.playbackPolicy === 'public') return;
   if (!playbackToken) {

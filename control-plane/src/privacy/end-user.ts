@@ -1,7 +1,9 @@
 // One end user of an app ("right to be forgotten"): where their chat data lives, its export and its erasure.
-import { PRIVACY_TOPIC, type EndUserForgotten, type EventBus } from '@beamline/core';
+import { appOutbox, PRIVACY_TOPIC, type EndUserForgotten, type EventBus } from '@beamline/core';
 import { eraseUploads } from '../chat/uploads';
 import type { AppCtx } from '../context';
+import { receiptsCollection } from '../usage/meters';
+import { webhookCollections } from '../webhooks/store';
 import { redact } from './redact';
 
 /**
@@ -28,10 +30,8 @@ interface AnyDoc {
   [field: string]: unknown;
 }
 
-const eventFilter = (appId: string, userId: string) => ({
-  appId,
-  $or: EVENT_FIELDS.map((f) => ({ [f]: userId })),
-});
+/** Within the app's outbox (a tenant view adds the appId). */
+const eventFilter = (userId: string) => ({ $or: EVENT_FIELDS.map((f) => ({ [f]: userId })) });
 
 /** The months in which a monthly-active-user receipt may name the user: from the app's creation on. */
 function monthsSince(createdAt: string, now: Date): string[] {
@@ -65,7 +65,7 @@ export async function exportEndUser(ctx: AppCtx, userId: string) {
     name: ch.name ?? null,
     roles: CHANNEL_LISTS.filter((l) => (ch[l] as string[] | undefined)?.includes(userId)),
   }));
-  data.events = (await ctx.store.collection<AnyDoc>('events').find(eventFilter(ctx.appId, userId))).map(redact);
+  data.events = (await appOutbox(ctx.store, ctx.appId).find(eventFilter(userId))).map(redact);
   return data;
 }
 
@@ -115,14 +115,16 @@ export async function forgetEndUser(
     counts.channels++;
   }
 
-  const events = ctx.store.collection<AnyDoc>('events');
-  const named = await events.find(eventFilter(appId, userId));
+  const events = appOutbox(ctx.store, appId);
+  const named = await events.find(eventFilter(userId));
   // Events about the user's messages that do not name the user (deletions by a moderator).
-  const aboutMessages = ownIds.length ? await events.find({ appId, 'data.messageId': { $in: ownIds } }) : [];
+  const aboutMessages = ownIds.length ? await events.find({ 'data.messageId': { $in: ownIds } }) : [];
   const eventIds = [...new Set([...named, ...aboutMessages].map((e) => e.id))];
-  counts.events = eventIds.length ? await events.deleteMany({ appId, id: { $in: eventIds } }) : 0;
+  counts.events = eventIds.length ? await events.deleteMany({ id: { $in: eventIds } }) : 0;
   counts.webhook_deliveries = eventIds.length
-    ? await ctx.store.collection<AnyDoc>('webhook_deliveries').deleteMany({ appId, eventId: { $in: eventIds } })
+    ? await webhookCollections(ctx.store)
+        .forApp(appId)
+        .deliveries.deleteMany({ eventId: { $in: eventIds } })
     : 0;
 
   const app = await ctx.repos.apps.findOne({ id: appId });
@@ -132,9 +134,8 @@ export async function forgetEndUser(
     userId,
     ctx.clock.now(),
   );
-  counts.analytics_identities = await ctx.store.collection<{ id: string }>('usage_receipts').deleteMany({
-    id: { $in: identityIds },
-  });
+  // Receipts carry no appId: their ids name the app (mau:{appId}:…).
+  counts.analytics_identities = await receiptsCollection(ctx.store).deleteMany({ id: { $in: identityIds } });
 
   const notice: EndUserForgotten = { type: 'end_user.forgotten', appId, userId };
   await bus.publish(PRIVACY_TOPIC, notice);
