@@ -1,12 +1,20 @@
 // The control plane's collections, their documents and indexes. Tenant data is reached through forApp(appId).
 import {
+  API_KEY_INDEXES,
+  API_KEYS,
+  apiKeyLookup,
+  appsCollection,
   tenantCollection,
+  type ApiKeyDoc,
+  type AppDoc,
   type Collection,
   type DocumentStore,
   type IndexSpec,
   type TenantCollection,
 } from '@beamline/core';
 import type { MemberRole } from './permissions';
+
+export type { ApiKeyDoc, AppDoc };
 
 export interface UserDoc {
   id: string;
@@ -27,43 +35,12 @@ export interface TwoFactorState {
   lastTimeStep?: number;
 }
 
-export interface AppDoc {
-  id: string;
-  name: string;
-  description?: string;
-  status: 'active' | 'archived';
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Members without two-factor authentication get 403 two_factor_required on this app. */
-  requireTwoFactor?: boolean;
-  /** Browser origins allowed to call this app's API and connect to its chat (security/cors.ts). */
-  allowedOrigins?: string[];
-  /** Realtime accepts user tokens without exp only when true (security/app-security.ts). */
-  allowNonExpiringUserTokens?: boolean;
-}
-
 export interface MemberDoc {
   id: string;
   appId: string;
   userId: string;
   role: MemberRole;
   createdAt: string;
-}
-
-export interface ApiKeyDoc {
-  id: string;
-  appId: string;
-  name: string;
-  /** The public half, sent as the Basic-auth user name and as the `app` claim of user tokens. */
-  key: string;
-  secretSealed: string;
-  secretLast4: string;
-  previousSecretSealed?: string;
-  previousSecretExpiresAt?: string;
-  createdAt: string;
-  rotatedAt?: string;
-  revokedAt?: string;
 }
 
 export interface InvitationDoc {
@@ -106,16 +83,16 @@ export interface AuditDoc {
 }
 
 /** Collections whose documents belong to one app; each gets an appId index. */
-export const TENANT_COLLECTIONS = ['members', 'api_keys', 'invitations', 'audit_logs'] as const;
+export const TENANT_COLLECTIONS = ['members', API_KEYS, 'invitations', 'audit_logs'] as const;
 
 export const CONTROL_PLANE_INDEXES: IndexSpec[] = [
   { collection: 'users', fields: ['email'], unique: true },
-  { collection: 'api_keys', fields: ['key'], unique: true },
   { collection: 'invitations', fields: ['tokenDigest'], unique: true },
   { collection: 'members', fields: ['userId'] },
   { collection: 'refresh_tokens', fields: ['family'] },
   { collection: 'refresh_tokens', fields: ['userId'] },
-  ...TENANT_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),
+  ...TENANT_COLLECTIONS.filter((c) => c !== API_KEYS).map((collection) => ({ collection, fields: ['appId'] })),
+  ...API_KEY_INDEXES,
 ];
 
 export interface TenantRepos {
@@ -140,12 +117,12 @@ export interface Repos {
 
 export function createRepos(store: DocumentStore): Repos {
   const members = store.collection<MemberDoc>('members');
-  const apiKeys = store.collection<ApiKeyDoc>('api_keys');
+  const apiKeys = apiKeyLookup(store);
   const invitations = store.collection<InvitationDoc>('invitations');
   const audit = store.collection<AuditDoc>('audit_logs');
   return {
     users: store.collection<UserDoc>('users'),
-    apps: store.collection<AppDoc>('apps'),
+    apps: appsCollection(store),
     refreshTokens: store.collection<RefreshTokenDoc>('refresh_tokens'),
     lookup: { apiKeys, invitations, members },
     forApp: (appId) => ({
