@@ -32,7 +32,9 @@ const chat = await ChatClient.connect({
 });
 $('#chat-status').textContent = `connected as ${user}`;
 chat.on('connection', ({ state }) => ($('#chat-status').textContent = state));
-await chat.subscribeEvents({ streamId: config.streamId });
+// A signed stream's live events need a playback token, as its video does.
+const { token: playbackToken } = await api<{ token: string }>('/api/playback-token');
+await chat.subscribeEvents({ streamId: config.streamId, playbackToken });
 chat.on('viewer.count.update', (event) => ($('#viewers').textContent = String(event.data.viewers)));
 
 const channel = chat.channel(config.streamId);
