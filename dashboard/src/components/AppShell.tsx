@@ -3,7 +3,7 @@ import { Suspense } from 'react';
 import { Link, NavLink, Outlet, useMatch, useNavigate } from 'react-router-dom';
 import { useAuth } from '../api/auth';
 import { api } from '../api/client';
-import type { App, Page } from '../api/types';
+import type { App, Page } from '@beamline/sdk';
 import { CurrentAppContext } from './currentApp';
 import { useResource } from './hooks';
 import { ErrorBanner, Spinner } from './ui';

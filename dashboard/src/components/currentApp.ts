@@ -1,6 +1,7 @@
 // The app the signed-in developer is working in, shared by its pages.
 import { createContext, useContext } from 'react';
-import type { App, Role } from '../api/types';
+import type { App } from '@beamline/sdk';
+import type { Role } from '../api/types';
 
 export const CurrentAppContext = createContext<{ app: App | undefined; reload(): void }>({
   app: undefined,

@@ -1,7 +1,7 @@
 // An app at a glance: its state, what is live, quick actions to the next step.
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Member, Page } from '../api/types';
+import type { Member, Page } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatDate, useResource } from '../components/hooks';
 import { Notice, PageHeader, Spinner, StatusBadge } from '../components/ui';

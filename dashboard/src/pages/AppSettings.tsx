@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { App } from '../api/types';
+import type { App } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { useAction } from '../components/hooks';
 import { ConfirmDialog, ErrorBanner, Notice, PageHeader, Spinner } from '../components/ui';

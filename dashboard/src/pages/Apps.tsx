@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
-import type { ApiKeyWithSecret, App, Page } from '../api/types';
+import type { ApiKeyWithSecret, App, Page } from '@beamline/sdk';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { SecretOnce } from '../components/SecretOnce';
 import { EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';

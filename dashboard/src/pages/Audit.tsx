@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { AuditEntry, Page } from '../api/types';
+import type { AuditLogEntry, Page } from '@beamline/sdk';
 import { formatDate, useResource } from '../components/hooks';
 import { Pager, useCursorTrail } from '../components/pager';
 import { EmptyState, ErrorBanner, PageHeader, Spinner } from '../components/ui';
@@ -26,7 +26,7 @@ export default function Audit() {
   const cursor = trail.cursor;
   const log = useResource(
     (signal) =>
-      api<Page<AuditEntry>>(`/v1/apps/${appId}/audit-logs`, {
+      api<Page<AuditLogEntry>>(`/v1/apps/${appId}/audit-logs`, {
         signal,
         query: {
           limit: 50,

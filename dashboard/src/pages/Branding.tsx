@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Branding as BrandingT } from '../api/types';
+import type { Branding as BrandingT } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { useAction, useResource } from '../components/hooks';
 import { CopyButton, ErrorBanner, Notice, PageHeader, Spinner } from '../components/ui';
@@ -336,6 +336,8 @@ export default function Branding() {
   );
 }
 
+type Network = BrandingT['socialLinks'][number]['network'];
+
 function SocialLinks({
   links,
   disabled,
@@ -345,7 +347,7 @@ function SocialLinks({
   disabled: boolean;
   onChange(links: BrandingT['socialLinks']): void;
 }) {
-  const networks = ['website', 'x', 'youtube', 'instagram', 'tiktok', 'twitch', 'discord', 'linkedin'];
+  const networks: Network[] = ['website', 'x', 'youtube', 'instagram', 'tiktok', 'twitch', 'discord', 'linkedin'];
   return (
     <fieldset className="field">
       <legend>Social links</legend>
@@ -355,7 +357,9 @@ function SocialLinks({
             aria-label={`Link ${i + 1} network`}
             disabled={disabled}
             value={l.network}
-            onChange={(e) => onChange(links.map((x, j) => (j === i ? { ...x, network: e.target.value } : x)))}
+            onChange={(e) =>
+              onChange(links.map((x, j) => (j === i ? { ...x, network: e.target.value as Network } : x)))
+            }
           >
             {networks.map((n) => (
               <option key={n} value={n}>

@@ -1,7 +1,7 @@
 // Custom domains of the player page: add one, publish its TXT record, verify it with a DNS lookup.
 import { useState } from 'react';
 import { api } from '../api/client';
-import type { CustomDomain, Page } from '../api/types';
+import type { CustomDomain, Page } from '@beamline/sdk';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, CopyField, ErrorBanner, StatusBadge } from '../components/ui';
 

@@ -6,7 +6,7 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import type { Socket } from 'socket.io-client';
 import { api, errorMessage } from '../api/client';
 import { connectAs, request } from '../api/realtime';
-import type { Page, Stream } from '../api/types';
+import type { Page, Stream } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { EmptyState, ErrorBanner, Modal, PageHeader, Spinner } from '../components/ui';

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { ApiKey, ApiKeyWithSecret, Page } from '../api/types';
+import type { ApiKey, ApiKeyWithSecret, Page } from '@beamline/sdk';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { SecretModal } from '../components/SecretOnce';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';

@@ -2,10 +2,13 @@
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Page, Rendition, TranscodingProfile } from '../api/types';
+import type { Page, TranscodingProfile } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner } from '../components/ui';
+
+/** One rung of a profile's ladder, as the form edits it. */
+type Rendition = TranscodingProfile['renditions'][number];
 
 interface Draft {
   id?: string;

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Page, Recording } from '../api/types';
+import type { Page, Recording } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatBytes, formatDate, formatDuration, useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorMessage } from '../api/client';
 import { LiveIndicator, useAppEvents } from '../api/realtime';
 import type { GuestChatMode } from '@beamline/protocol';
-import type { Page, Recording, Stream } from '../api/types';
+import type { Page, Recording, Stream } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatBytes, formatDate, formatDuration, useAction, useResource } from '../components/hooks';
 import { ConfirmDialog, CopyField, ErrorBanner, Notice, PageHeader, Spinner, StatusBadge } from '../components/ui';

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { LiveIndicator, useAppEvents } from '../api/realtime';
-import type { Page, Stream, TranscodingProfile } from '../api/types';
+import type { Page, Stream, TranscodingProfile } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { EmptyState, ErrorBanner, Modal, PageHeader, Spinner, StatusBadge } from '../components/ui';

@@ -1,7 +1,7 @@
 // The delivery log of one endpoint: every attempt with the receiver's answer, a status filter, redelivery.
 import { Fragment, useState } from 'react';
 import { api } from '../api/client';
-import type { Page, WebhookDelivery } from '../api/types';
+import type { Page, WebhookDelivery } from '@beamline/sdk';
 import { formatDate, useAction, useResource } from '../components/hooks';
 import { Pager, useCursorTrail } from '../components/pager';
 import { ErrorBanner, Spinner, StatusBadge } from '../components/ui';

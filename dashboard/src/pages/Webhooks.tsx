@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Page, Webhook, WebhookTestResult, WebhookWithSecret } from '../api/types';
+import type { Page, Webhook, WebhookTestResult, WebhookWithSecret } from '@beamline/sdk';
 import { roleAtLeast, useCurrentApp } from '../components/currentApp';
 import { useAction, useResource } from '../components/hooks';
 import { SecretModal } from '../components/SecretOnce';

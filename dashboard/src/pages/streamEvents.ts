@@ -1,6 +1,6 @@
 // How a platform event changes a stream as the dashboard shows it.
 import type { EventEnvelope } from '../api/realtime';
-import type { Stream } from '../api/types';
+import type { Stream } from '@beamline/sdk';
 
 export function applyStreamEvent(s: Stream, e: EventEnvelope): Stream {
   const data = e.data as { streamId?: string; viewers?: number; startedAt?: string; endedAt?: string };

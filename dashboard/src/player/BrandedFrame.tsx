@@ -1,6 +1,6 @@
 // The player page's frame in an app's branding: colours and fonts as CSS variables, logo, skin, watermark.
 import type { CSSProperties, ReactNode } from 'react';
-import type { Branding } from '../api/types';
+import type { Branding } from '@beamline/sdk';
 
 export function brandingStyle(b: Branding): CSSProperties {
   return {

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@beamline/protocol';
 import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
-import type { WatchInfo } from '../api/types';
+import type { WatchPage } from '@beamline/sdk';
 import { formatDuration, useResource } from '../components/hooks';
 import { ErrorBanner, Spinner } from '../components/ui';
 import { BrandedFrame, Watermark } from './BrandedFrame';
@@ -20,7 +20,7 @@ export const REACTIONS: Record<string, string> = { heart: '❤️', fire: '🔥'
 
 /** The API's refusals of a signed stream without a valid playback token: the page then shows nothing of it. */
 const PRIVATE_CODES = new Set(['playback_token_required', 'playback_token_invalid']);
-type Loaded = WatchInfo | { private: string };
+type Loaded = WatchPage | { private: string };
 
 export default function Watch({ embed }: { embed?: boolean }) {
   const { playbackId } = useParams() as { playbackId: string };
@@ -28,13 +28,13 @@ export default function Watch({ embed }: { embed?: boolean }) {
   const token = search.get('token');
   const info = useResource<Loaded>(
     (signal) =>
-      api<WatchInfo>(`/v1/watch/${playbackId}`, { signal, query: { token } }).catch((err: unknown) => {
+      api<WatchPage>(`/v1/watch/${playbackId}`, { signal, query: { token } }).catch((err: unknown) => {
         if (err instanceof ApiError && PRIVATE_CODES.has(err.code)) return { private: err.code };
         throw err;
       }),
     [playbackId, token],
   );
-  const [status, setStatus] = useState<WatchInfo['stream']['status'] | null>(null);
+  const [status, setStatus] = useState<WatchPage['stream']['status'] | null>(null);
   const [viewers, setViewers] = useState<number | null>(null);
   const [liveSince, setLiveSince] = useState<string | null>(null);
   const data = info.data && !('private' in info.data) ? info.data : undefined;
@@ -121,10 +121,10 @@ function WatchBody({
   liveSince,
   onEvent,
 }: {
-  info: WatchInfo;
+  info: WatchPage;
   embed: boolean;
   src: string | null;
-  status: WatchInfo['stream']['status'];
+  status: WatchPage['stream']['status'];
   playbackToken: string | null;
   viewers: number;
   liveSince: string | null;

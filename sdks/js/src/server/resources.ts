@@ -4,6 +4,10 @@ import { Resource } from './resource';
 import type { OpBody, OpQuery, OpResult, Schemas } from './types';
 
 export type App = Schemas['App'];
+export type ApiKey = Schemas['ApiKey'];
+export type ApiKeyWithSecret = Schemas['ApiKeyWithSecret'];
+export type Member = Schemas['Member'];
+export type Invitation = Schemas['Invitation'];
 export type AuditLogEntry = Schemas['AuditLogEntry'];
 export type Stream = Schemas['Stream'];
 export type TranscodingProfile = Schemas['TranscodingProfile'];
@@ -11,8 +15,10 @@ export type Recording = Schemas['Recording'];
 export type Webhook = Schemas['Webhook'];
 export type WebhookWithSecret = Schemas['WebhookWithSecret'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookTestResult = Schemas['WebhookTestResult'];
 export type Branding = Schemas['Branding'];
 export type CustomDomain = Schemas['CustomDomain'];
+export type WatchPage = Schemas['WatchPage'];
 
 export class AppsResource extends Resource {
   /** The app this API key belongs to. */
