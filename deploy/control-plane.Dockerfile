@@ -9,6 +9,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY protocol/package.json protocol/
 COPY core/package.json core/
+COPY chat/package.json chat/
 COPY control-plane/package.json control-plane/
 COPY realtime/package.json realtime/
 COPY media-edge/package.json media-edge/

@@ -17,7 +17,8 @@ import {
   type ControlPlane,
 } from '@beamline/control-plane';
 import { createMediaEdge, parseMediaEdgeConfig, type MediaEdge } from '@beamline/media-edge';
-import { createChatServices, createRealtimeNode, parseRealtimeConfig, type RealtimeNode } from '@beamline/realtime';
+import { createChatServices } from '@beamline/chat';
+import { createRealtimeNode, parseRealtimeConfig, type RealtimeNode } from '@beamline/realtime';
 import { allInOneEnv } from './config';
 
 export interface PlatformUrls {
@@ -96,11 +97,14 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
   urls.realtime = config.REALTIME_PUBLIC_URL;
 
   // Media edge: RTMP ingest and HLS delivery, asking the control plane over loopback HTTP as in cluster mode.
-  const mediaEdge = await createMediaEdge(
-    parseMediaEdgeConfig({ ...env, CONTROL_PLANE_URL: env.CONTROL_PLANE_URL || `http://127.0.0.1:${config.PORT}` }),
-    log.child({ service: 'media-edge' }),
-    { metrics: createMetrics('media-edge') },
-  );
+  const mediaEdge = await createMediaEdge({
+    config: parseMediaEdgeConfig({
+      ...env,
+      CONTROL_PLANE_URL: env.CONTROL_PLANE_URL || `http://127.0.0.1:${config.PORT}`,
+    }),
+    log: log.child({ service: 'media-edge' }),
+    metrics: createMetrics('media-edge'),
+  });
   stops.push(() => mediaEdge.close());
   urls.rtmp = config.RTMP_PUBLIC_URL;
   urls.hls = config.HLS_PUBLIC_URL;

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
-import { signUserToken } from '../../realtime/src/auth';
+import { signUserToken } from '@beamline/chat';
 import type { BenchServerInfo } from './server';
 
 export interface BenchServer {

@@ -18,7 +18,7 @@ import { newId, randomToken } from '@beamline/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createChatServices } from '../../realtime/src/chat/services';
+import { createChatServices } from '@beamline/chat';
 import { localFirstBus } from '../../realtime/src/local-first-bus';
 import { createRealtimeNode, SOCKET_OPTIONS } from '../../realtime/src/server';
 

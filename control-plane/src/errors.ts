@@ -1,33 +1,11 @@
-// The domain error family: verbs throw these; each transport maps them to its own shape.
-
-export type ErrorKind =
-  'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
-
-export class DomainError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
-
-export const Invalid = (code: string, message: string, details?: unknown) =>
-  new DomainError('invalid', code, message, details);
-export const Unauthorized = (code: string, message: string) => new DomainError('unauthorized', code, message);
-export const Forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
-export const NotFound = (code: string, message: string) => new DomainError('not_found', code, message);
-export const Conflict = (code: string, message: string, details?: unknown) =>
-  new DomainError('conflict', code, message, details);
-export class RateLimited extends DomainError {
-  constructor(
-    readonly retryAfterSeconds: number,
-    message = 'Too many requests.',
-    code = 'rate_limited',
-  ) {
-    super('rate_limited', code, message, { retryAfterSeconds });
-  }
-}
+// The control plane throws the shared domain error family (core); http/errors.ts maps it to HTTP.
+export {
+  Conflict,
+  DomainError,
+  Forbidden,
+  Invalid,
+  NotFound,
+  RateLimited,
+  Unauthorized,
+  type ErrorKind,
+} from '@beamline/core';

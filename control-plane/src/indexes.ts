@@ -1,5 +1,6 @@
 // Every index the control plane's collections need, from their owner modules: created once at start-up, awaited
 // before the service answers (createControlPlane), never from a route module.
+import { CHAT_INDEXES } from '@beamline/chat';
 import type { IndexSpec } from '@beamline/core';
 import { ACCOUNT_TOKEN_INDEXES } from './accounts/email';
 import { TWO_FACTOR_INDEXES } from './accounts/two-factor';
@@ -21,4 +22,5 @@ export const STORE_INDEXES: IndexSpec[] = [
   ...BRANDING_INDEXES,
   ...DATA_REQUEST_INDEXES,
   ...STATUS_INDEXES,
+  ...CHAT_INDEXES,
 ];

@@ -4,9 +4,12 @@ import {
   API_KEYS,
   apiKeyLookup,
   appsCollection,
+  AUDIT_COLLECTION,
+  auditLogOf,
   tenantCollection,
   type ApiKeyDoc,
   type AppDoc,
+  type AuditDoc,
   type Collection,
   type DocumentStore,
   type IndexSpec,
@@ -14,7 +17,7 @@ import {
 } from '@beamline/core';
 import type { MemberRole } from './permissions';
 
-export type { ApiKeyDoc, AppDoc };
+export type { ApiKeyDoc, AppDoc, AuditDoc };
 
 export interface UserDoc {
   id: string;
@@ -67,23 +70,8 @@ export interface RefreshTokenDoc {
   revokedAt?: string;
 }
 
-export interface AuditDoc {
-  id: string;
-  appId: string;
-  actorType: string;
-  actorId: string;
-  action: string;
-  method: string;
-  path: string;
-  target: string | null;
-  status: number;
-  ip: string;
-  requestId: string;
-  createdAt: string;
-}
-
 /** Collections whose documents belong to one app; each gets an appId index. */
-export const TENANT_COLLECTIONS = ['members', API_KEYS, 'invitations', 'audit_logs'] as const;
+export const TENANT_COLLECTIONS = ['members', API_KEYS, 'invitations', AUDIT_COLLECTION] as const;
 
 export const CONTROL_PLANE_INDEXES: IndexSpec[] = [
   { collection: 'users', fields: ['email'], unique: true },
@@ -119,7 +107,6 @@ export function createRepos(store: DocumentStore): Repos {
   const members = store.collection<MemberDoc>('members');
   const apiKeys = apiKeyLookup(store);
   const invitations = store.collection<InvitationDoc>('invitations');
-  const audit = store.collection<AuditDoc>('audit_logs');
   return {
     users: store.collection<UserDoc>('users'),
     apps: appsCollection(store),
@@ -129,7 +116,7 @@ export function createRepos(store: DocumentStore): Repos {
       members: tenantCollection(members, appId),
       apiKeys: tenantCollection(apiKeys, appId),
       invitations: tenantCollection(invitations, appId),
-      audit: tenantCollection(audit, appId),
+      audit: auditLogOf(store, appId),
     }),
   };
 }

@@ -20,3 +20,5 @@ export * from './origins';
 export * from './privacy';
 export * from './service-root';
 export * from './owners';
+export * from './errors';
+export * from './audit';

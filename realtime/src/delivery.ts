@@ -2,7 +2,7 @@
 import type { ClosingNotice, EventEnvelope, EventPayloads } from '@beamline/protocol';
 import { CLOSING_EVENT, SERVER_EVENT, VIEWER_EVENT_TYPES } from '@beamline/protocol';
 import type { Server, Socket } from 'socket.io';
-import type { SocketUser } from './auth';
+import type { ChatUser } from '@beamline/chat';
 import { rooms } from './rooms';
 
 const PLATFORM_PREFIXES = ['stream.', 'viewer.', 'recording.', 'health.'];
@@ -50,7 +50,7 @@ function localSocketsOf(io: Server, appId: string, userId: string, within?: stri
   const ids = within ? ns.adapter.rooms.get(within) : undefined;
   const candidates = within ? [...(ids ?? [])].map((id) => ns.sockets.get(id)) : [...ns.sockets.values()];
   return candidates.filter((s): s is Socket => {
-    const user = s?.data as SocketUser | undefined;
+    const user = s?.data as ChatUser | undefined;
     return user?.appId === appId && user.userId === userId;
   });
 }

@@ -1,31 +1,44 @@
 // Socket.IO transport of the chat verbs: validate, call the verb, map its errors to an error ack.
-import type { AckError, ClientRequestName, ClientRequests, ClosingNotice } from '@beamline/protocol';
+import type { AckError, ChatErrorCode, ClientRequestName, ClientRequests, ClosingNotice } from '@beamline/protocol';
 import { CLIENT_REQUESTS, CLOSING_EVENT, REALTIME_LIMITS } from '@beamline/protocol';
 import type { Socket } from 'socket.io';
-import type { SocketUser } from './auth';
-import { assertMayJoin, channelForJoin, getChannel, setSlowMode } from './chat/channels';
-import type { ChatCtx } from './chat/context';
-import { deleteMessage, history, moderatorDelete, reactToMessage, sendMessage, updateMessage } from './chat/messages';
-import { assertGuestMode, guestChatMode } from './chat/guests';
-import { banUser, muteUser, restrictionsFor, unbanUser, unmuteUser } from './chat/moderation';
-import { publicChannel } from './chat/repos';
-import { isChannelModerator } from './chat/rules';
-import { ChatError, forbidden, notFound, rateLimited } from './errors';
+import {
+  assertGuestMode,
+  channels,
+  checkWrite,
+  forbidden,
+  guestChatMode,
+  isChannelModerator,
+  messages,
+  moderation,
+  notFound,
+  publicChannel,
+  rateLimited,
+  readWriteAccess,
+  type ChatCtx,
+  type ChatUser,
+} from '@beamline/chat';
+import { DomainError } from '@beamline/core';
 import { channelPresence } from './presence';
 import { actionOf, grantsOf, principalOf, type Grant } from './permissions';
 import { channelOfRoom, rooms } from './rooms';
 import { REQUEST_SCHEMAS, type RequestOf } from './schemas';
 import type { RealtimeRuntime } from './runtime';
-import { checkWrite, readWriteAccess } from './chat/write-access';
 import { assertMayWatch } from './watch';
 
 const KNOWN = new Set<string>(CLIENT_REQUESTS);
+const { assertMayJoin, channelForJoin, getChannel, setSlowMode } = channels;
+const { deleteMessage, history, moderatorDelete, reactToMessage, sendMessage, updateMessage } = messages;
+const { banUser, muteUser, restrictionsFor, unbanUser, unmuteUser } = moderation;
 
 type Reply<N extends ClientRequestName> = ClientRequests[N]['reply'];
 
+/** The Socket.IO mapper of the domain error family: an error acknowledgement. */
 export function toAckError(err: unknown): AckError {
-  if (err instanceof ChatError) {
-    return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+  if (err instanceof DomainError) {
+    // Only chat's helpers (codes typed by the protocol's chat catalog) throw where a socket request runs.
+    const code = err.code as ChatErrorCode;
+    return { error: { code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
   }
   return { error: { code: 'internal_error', message: 'Something went wrong on our side.' } };
 }
@@ -40,14 +53,14 @@ export interface FloodLimits {
 interface RequestScope {
   rt: RealtimeRuntime;
   socket: Socket;
-  user: SocketUser;
+  user: ChatUser;
   ctx: ChatCtx;
   /** What the permission table grants this socket for the request. */
   grant: Grant;
 }
 
 function scopeOf(rt: RealtimeRuntime, socket: Socket, grant: Grant = 'yes'): RequestScope {
-  const user = socket.data as SocketUser;
+  const user = socket.data as ChatUser;
   return {
     rt,
     socket,
@@ -77,7 +90,7 @@ function mustHaveJoined({ socket, user }: RequestScope, channelId: string): void
 const isGuestGrant = (grant: Grant) => grant.startsWith('guest-');
 
 /** A guest token opens one channel: the stream chat named in its `channel` claim. */
-function mustBeGuestChannel(user: SocketUser, channelId: string): void {
+function mustBeGuestChannel(user: ChatUser, channelId: string): void {
   if (channelId !== user.channel) {
     throw forbidden('guest_channel_only', 'A guest token opens only the channel it was issued for.');
   }
@@ -262,7 +275,7 @@ async function dispatch(
     });
     return;
   }
-  const user = socket.data as SocketUser;
+  const user = socket.data as ChatUser;
   // The permission table decides before any handler runs: one look-up, no store read.
   const action = actionOf(name, parsed.data);
   const grant = grantsOf(user)[action];
@@ -277,7 +290,7 @@ async function dispatch(
     const result = await handler(scopeOf(rt, socket, grant), parsed.data);
     ack?.({ ok: true, ...result });
   } catch (err) {
-    if (!(err instanceof ChatError)) rt.log.error({ err, request: name }, 'request failed');
+    if (!(err instanceof DomainError)) rt.log.error({ err, request: name }, 'request failed');
     ack?.(toAckError(err));
   }
 }
@@ -313,7 +326,7 @@ export function attachHandlers(rt: RealtimeRuntime, socket: Socket): void {
     inWindow++;
     if (inWindow > rt.flood.disconnectAfter) {
       if (socket.connected) {
-        const user = socket.data as SocketUser;
+        const user = socket.data as ChatUser;
         rt.log.warn({ appId: user.appId, userId: user.userId }, 'closing a flooding connection');
         closeWith(socket, { code: 'flooding', message: 'Too many requests; the connection was closed.' });
       }
@@ -346,6 +359,6 @@ function onDisconnecting(rt: RealtimeRuntime, socket: Socket): void {
 }
 
 /** Whether this user joins the app's moderator room (app-wide moderators and admins). */
-export function joinsModeratorRoom(user: SocketUser): boolean {
+export function joinsModeratorRoom(user: ChatUser): boolean {
   return isChannelModerator({ type: 'user', userId: user.userId, role: user.role }, null);
 }

@@ -10,7 +10,7 @@ import {
   sleep,
 } from '@beamline/core';
 import { Redis } from 'ioredis';
-import { createChatServices } from './chat/services';
+import { createChatServices } from '@beamline/chat';
 import { parseRealtimeConfig } from './config';
 import { localFirstBus } from './local-first-bus';
 import { createRealtimeNode } from './server';

@@ -1,6 +1,6 @@
 // Who may send which socket request: one grant table per principal, looked up once in dispatch before any handler.
 import type { ClientRequestName, UserRole } from '@beamline/protocol';
-import type { SocketUser } from './auth';
+import type { ChatUser } from '@beamline/chat';
 
 /** The principals of a socket: a token's role, and the dashboard's member session (`scope: 'dashboard'`). */
 export const SOCKET_PRINCIPALS = ['guest', 'user', 'moderator', 'admin', 'dashboard'] as const;
@@ -141,7 +141,7 @@ const MERGED = new Map<string, GrantTable>(
   ]),
 );
 
-export function grantsOf(user: Pick<SocketUser, 'role' | 'dashboard'>): GrantTable {
+export function grantsOf(user: Pick<ChatUser, 'role' | 'dashboard'>): GrantTable {
   return MERGED.get(user.dashboard ? `${user.role}+dashboard` : user.role) ?? {};
 }
 
@@ -154,6 +154,6 @@ export function actionOf(name: ClientRequestName, input: unknown): SocketAction 
 }
 
 /** The principal's name in a refusal. */
-export function principalOf(user: Pick<SocketUser, 'role' | 'dashboard'>): string {
+export function principalOf(user: Pick<ChatUser, 'role' | 'dashboard'>): string {
   return user.dashboard ? `${user.role} dashboard` : user.role;
 }

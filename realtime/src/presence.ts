@@ -2,7 +2,7 @@
 import type { PresenceMember } from '@beamline/protocol';
 import { REALTIME_LIMITS } from '@beamline/protocol';
 import type { Server } from 'socket.io';
-import type { SocketUser } from './auth';
+import type { ChatUser } from '@beamline/chat';
 import { rooms } from './rooms';
 
 export interface ChannelPresence {
@@ -16,7 +16,7 @@ export async function channelPresence(io: Server, appId: string, channelId: stri
   const connections = new Map<string, number>();
   const members: PresenceMember[] = [];
   for (const s of sockets) {
-    const user = s.data as SocketUser;
+    const user = s.data as ChatUser;
     const seen = connections.get(user.userId) ?? 0;
     connections.set(user.userId, seen + 1);
     if (seen === 0 && members.length < REALTIME_LIMITS.joinMembersMax) {

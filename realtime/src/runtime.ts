@@ -1,7 +1,7 @@
 // What a realtime node runs on: the Socket.IO server, the chat services, the limits.
 import type { DocumentStore, Logger, SecretBox } from '@beamline/core';
 import type { Server } from 'socket.io';
-import type { ChatServices } from './chat/context';
+import type { ChatServices } from '@beamline/chat';
 import type { FloodLimits } from './handlers';
 
 export interface RealtimeRuntime {

@@ -2,6 +2,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import {
+  DomainError,
   EVENTS_TOPIC,
   PRIVACY_TOPIC,
   serveMetrics,
@@ -12,16 +13,20 @@ import {
   type Metrics,
   type SecretBox,
 } from '@beamline/core';
-import { CLOSING_EVENT, REALTIME_LIMITS, type ClosingNotice, type EventEnvelope } from '@beamline/protocol';
+import {
+  CLOSING_EVENT,
+  REALTIME_LIMITS,
+  type ChatErrorCode,
+  type ClosingNotice,
+  type EventEnvelope,
+  type HandshakeError,
+} from '@beamline/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
-import { authenticateUser, type SocketUser } from './auth';
-import type { ChatServices } from './chat/context';
-import { restrictionsFor } from './chat/moderation';
+import { authenticateUser, forbidden, moderation, type ChatServices, type ChatUser } from '@beamline/chat';
 import { deliver, targetRooms } from './delivery';
 import { dropForgottenUser } from './privacy';
-import { ChatError } from './errors';
 import { attachHandlers, joinsModeratorRoom, type FloodLimits } from './handlers';
 import { rooms } from './rooms';
 import type { RealtimeRuntime } from './runtime';
@@ -108,28 +113,29 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
       socket.handshake.headers.origin,
     )
       .then(async (user) => {
-        const { ban } = await restrictionsFor(
+        const { ban } = await moderation.restrictionsFor(
           { appId: user.appId, actor: { type: 'user', userId: user.userId, role: user.role }, chat: deps.chat },
           user.userId,
         );
-        if (ban && !ban.shadow) throw new ChatError('forbidden', 'banned', 'This user is banned from the app.');
+        if (ban && !ban.shadow) throw forbidden('banned', 'This user is banned from the app.');
         socket.data = user;
         next();
       })
       .catch((err: unknown) => {
-        const known = err instanceof ChatError;
+        const known = err instanceof DomainError;
         if (!known) deps.log.error({ err }, 'handshake failed');
-        const refused = new Error(known ? err.message : 'The handshake failed.') as Error & { data: unknown };
-        refused.data = { code: known ? err.code : 'internal_error', message: refused.message };
+        const refused = new Error(known ? err.message : 'The handshake failed.') as Error & { data: HandshakeError };
+        // Only chat's helpers (codes typed by the protocol's chat catalog) throw in the handshake.
+        refused.data = { code: known ? (err.code as ChatErrorCode) : 'internal_error', message: refused.message };
         next(refused);
       });
   });
 
   io.on('connection', (socket) => {
-    const { appId, userId } = socket.data as SocketUser;
+    const { appId, userId } = socket.data as ChatUser;
     deps.bus.publish(USAGE_TOPIC, { type: 'connection', appId, userId }).catch(() => undefined); // metering
-    if (joinsModeratorRoom(socket.data as SocketUser))
-      void socket.join(rooms.moderators((socket.data as SocketUser).appId));
+    if (joinsModeratorRoom(socket.data as ChatUser))
+      void socket.join(rooms.moderators((socket.data as ChatUser).appId));
     attachHandlers(rt, socket);
     if (deps.metrics) {
       const messages = deps.metrics.messages;
@@ -140,7 +146,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
   const sweep = setInterval(() => {
     const now = Date.now() / 1000;
     for (const socket of io.of('/').sockets.values()) {
-      const exp = (socket.data as SocketUser).exp;
+      const exp = (socket.data as ChatUser).exp;
       if (exp !== undefined && exp <= now) {
         const notice: ClosingNotice = {
           code: 'token_expired',

@@ -26,10 +26,9 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
-import { createChatServices } from '../src/chat/services';
+import { createChatServices, signUserToken } from '@beamline/chat';
 import { localFirstBus } from '../src/local-first-bus';
 import { createRealtimeNode, type RealtimeNode } from '../src/server';
-import { signUserToken } from '../src/auth';
 import type { FloodLimits } from '../src/handlers';
 
 /** Any stored document, for tests that write fixtures straight into the store. */

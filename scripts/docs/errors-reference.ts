@@ -1,9 +1,8 @@
-// Renders documentation/errors-reference.md: the protocol's catalog, the realtime catalog, and every code the
+// Renders documentation/errors-reference.md: the protocol's catalogs (the REST API's, chat's), and every code the
 // services throw (found in their source), with the HTTP status each error kind maps to.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES } from '../../protocol/src/index';
-import { CHAT_ERROR_CODES } from '../../realtime/src/errors';
+import { CHAT_ERRORS, ERROR_CODES } from '../../protocol/src/index';
 import { listFiles } from './files';
 import { GENERATED_NOTE, table } from './markdown';
 
@@ -34,6 +33,7 @@ const HELPERS: Record<string, string> = {
 
 const SERVICES = [
   { dir: 'control-plane/src', name: 'REST API' },
+  { dir: 'chat/src', name: 'chat' },
   { dir: 'realtime/src', name: 'realtime' },
   { dir: 'media-edge/src', name: 'media edge' },
 ];
@@ -49,10 +49,7 @@ const HELPER_CALL = new RegExp(
   String.raw`\b(${Object.keys(HELPERS).join('|')})\(\s*'([a-z][a-z0-9_]*)'${MESSAGE}`,
   'g',
 );
-const CLASS_CALL = new RegExp(
-  String.raw`new (?:DomainError|ChatError)\(\s*'([a-z_]+)'\s*,\s*'([a-z][a-z0-9_]*)'${MESSAGE}`,
-  'g',
-);
+const CLASS_CALL = new RegExp(String.raw`new DomainError\(\s*'([a-z_]+)'\s*,\s*'([a-z][a-z0-9_]*)'${MESSAGE}`, 'g');
 
 /** `new RateLimited(wait, 'message', 'code')`: a rate limit with a code of its own. */
 const RATE_LIMITED_WITH_CODE = new RegExp(
@@ -87,7 +84,7 @@ export function renderErrorsReference(root: string): string {
   const catalog: Record<string, string> = { ...ERROR_CODES };
   const codes = [...new Set([...Object.keys(catalog), ...scanned.keys()])].sort();
   return [
-    GENERATED_NOTE('protocol/src/errors.ts, realtime/src/errors.ts and the codes the services throw'),
+    GENERATED_NOTE('protocol/src/errors.ts and the codes the services throw'),
     '# Error codes\n',
     'Every error has one shape. Over HTTP the status is set and the body is:\n',
     '```json\n{ "error": { "code": "stream_not_found", "message": "No stream str_… in this app.", "details": null, "requestId": "req_…" } }\n```\n',
@@ -110,11 +107,12 @@ export function renderErrorsReference(root: string): string {
         ];
       }),
     ),
-    '## Realtime codes\n',
-    'Codes of handshake refusals (`connect_error` data) and of request acknowledgements.\n',
+    '## Chat codes\n',
+    'Codes of realtime handshake refusals (`connect_error` data) and request acknowledgements, and of the chat ' +
+      "calls an end user makes over HTTP (image uploads): the SDK's `ChatErrorCode`.\n",
     table(
       ['code', 'meaning'],
-      Object.entries(CHAT_ERROR_CODES).map(([code, meaning]) => [`\`${code}\``, meaning]),
+      Object.entries(CHAT_ERRORS).map(([code, meaning]) => [`\`${code}\``, meaning]),
     ),
   ].join('\n');
 }

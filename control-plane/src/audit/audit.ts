@@ -1,36 +1,12 @@
-// The audit log: every mutating call that succeeded, with who, what, where from and when.
-import { newId } from '@beamline/protocol';
+// The audit log: every mutating call that succeeded, with who, what, where from and when (written by core's
+// recordAudit, read here).
+import type { AuditDoc } from '@beamline/core';
 import { actorId, type Actor, type AppCtx } from '../context';
 import { paginate } from '../http/pagination';
-import type { AuditDoc, Repos } from '../repos';
 
-export interface AuditEntry {
-  appId: string;
-  actor: Actor;
-  action: string;
-  method: string;
-  path: string;
-  target: string | null;
-  status: number;
-  ip: string;
-  requestId: string;
-  at: Date;
-}
-
-export async function recordAudit(repos: Repos, e: AuditEntry): Promise<void> {
-  await repos.forApp(e.appId).audit.insert({
-    id: newId('audit'),
-    actorType: e.actor.type,
-    actorId: actorId(e.actor),
-    action: e.action,
-    method: e.method,
-    path: e.path,
-    target: e.target,
-    status: e.status,
-    ip: e.ip,
-    requestId: e.requestId,
-    createdAt: e.at.toISOString(),
-  });
+/** The actor fields of an audit entry (core's recordAudit writes it). */
+export function auditActor(actor: Actor): { actorType: string; actorId: string } {
+  return { actorType: actor.type, actorId: actorId(actor) };
 }
 
 export interface AuditFilter {

@@ -1,4 +1,5 @@
 // HTTP transport of the audit log, and the middleware that writes it.
+import { recordAudit } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
@@ -6,7 +7,7 @@ import { appCtxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { appRoute, ok } from '../http/route';
 import { AppIdParams, PageQuery, page } from '../http/schemas';
-import { listAudit, recordAudit } from './audit';
+import { auditActor, listAudit } from './audit';
 
 const AuditSchema = z
   .object({
@@ -77,9 +78,9 @@ export async function auditCall(c: Context<HttpEnv>, operationIds: Map<string, s
       .pop() ??
     appId;
   try {
-    await recordAudit(c.get('repos'), {
+    await recordAudit(c.get('deps').store, {
       appId,
-      actor,
+      ...auditActor(actor),
       action,
       method,
       path: c.req.path,

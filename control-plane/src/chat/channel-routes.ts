@@ -1,12 +1,12 @@
 // HTTP transport of channels, their messages and custom events.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { channels, messages, publicChannel, publicMessage, type ChatServices } from '@beamline/realtime';
+import { channels, messages, publicChannel, publicMessage, type ChatServices } from '@beamline/chat';
 import { Invalid, NotFound } from '../errors';
 import type { HttpEnv } from '../http/env';
 import { paginate } from '../http/pagination';
 import { appRoute, json, ok } from '../http/route';
 import { AppIdParams, page, PageQuery } from '../http/schemas';
-import { chatCtxOf, run } from './context';
+import { chatCtxOf } from './context';
 import {
   ChannelInputSchema,
   ChannelParams,
@@ -35,7 +35,7 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
     }),
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
-      const channel = await run(() => channels.createChannel(ctx, c.req.valid('json')));
+      const channel = await channels.createChannel(ctx, c.req.valid('json'));
       c.set('auditTarget', channel.id);
       return c.json(publicChannel(channel), 201);
     },
@@ -70,7 +70,7 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
     }),
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
-      return c.json(publicChannel(await run(() => channels.getChannel(ctx, c.req.valid('param').channelId))), 200);
+      return c.json(publicChannel(await channels.getChannel(ctx, c.req.valid('param').channelId)), 200);
     },
   );
 
@@ -88,11 +88,9 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
       const ctx = await chatCtxOf(c, chat);
       const { channelId } = c.req.valid('param');
       const { slowModeSeconds, ...rest } = c.req.valid('json');
-      const updated = await run(async () => {
-        // Slow mode goes through its verb so the change is announced like any moderation action.
-        if (slowModeSeconds !== undefined) await channels.setSlowMode(ctx, channelId, slowModeSeconds);
-        return channels.updateChannel(ctx, channelId, rest);
-      });
+      // Slow mode goes through its verb so the change is announced like any moderation action.
+      if (slowModeSeconds !== undefined) await channels.setSlowMode(ctx, channelId, slowModeSeconds);
+      const updated = await channels.updateChannel(ctx, channelId, rest);
       return c.json(publicChannel(updated), 200);
     },
   );
@@ -110,7 +108,7 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
       const { channelId } = c.req.valid('param');
-      await run(() => channels.deleteChannel(ctx, channelId));
+      await channels.deleteChannel(ctx, channelId);
       return c.json({ id: channelId, deleted: true as const }, 200);
     },
   );
@@ -129,9 +127,9 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
       const ctx = await chatCtxOf(c, chat);
       const { channelId } = c.req.valid('param');
       const { q, limit, cursor } = c.req.valid('query');
-      await run(() => channels.getChannel(ctx, channelId));
+      await channels.getChannel(ctx, channelId);
       if (q) {
-        const found = await run(() => messages.searchMessages(ctx, channelId, q, limit));
+        const found = await messages.searchMessages(ctx, channelId, q, limit);
         return c.json({ data: found, nextCursor: null }, 200);
       }
       const result = await paginate(ctx.chat.repos(ctx.appId).messages, { channelId }, { limit, cursor });
@@ -152,11 +150,9 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
       const { channelId, messageId } = c.req.valid('param');
-      await run(async () => {
-        const found = await ctx.chat.repos(ctx.appId).messages.findOne({ id: messageId, channelId });
-        if (!found) throw NotFound('message_not_found', `No message ${messageId} in channel ${channelId}.`);
-        await messages.deleteMessage(ctx, messageId);
-      });
+      const found = await ctx.chat.repos(ctx.appId).messages.findOne({ id: messageId, channelId });
+      if (!found) throw NotFound('message_not_found', `No message ${messageId} in channel ${channelId}.`);
+      await messages.deleteMessage(ctx, messageId);
       c.set('auditTarget', messageId);
       return c.json({ id: messageId, deleted: true as const }, 200);
     },
@@ -178,7 +174,7 @@ export function channelRoutes(chat: () => Promise<ChatServices>) {
       const ctx = await chatCtxOf(c, chat);
       const { channelId } = c.req.valid('param');
       const { name, payload } = c.req.valid('json');
-      await run(() => channels.getChannel(ctx, channelId));
+      await channels.getChannel(ctx, channelId);
       const size = Buffer.byteLength(JSON.stringify(payload ?? null));
       if (size > 16 * 1024) {
         throw Invalid('payload_too_large', 'A custom event payload is at most 16 KB.');

@@ -1,10 +1,10 @@
 // HTTP transport of moderation: bans, mutes and the app's blocklist. Each action emits its event.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { moderation, type ChatServices } from '@beamline/realtime';
+import { moderation, type ChatServices } from '@beamline/chat';
 import type { HttpEnv } from '../http/env';
 import { appRoute, json, ok } from '../http/route';
 import { AppIdParams } from '../http/schemas';
-import { chatCtxOf, run } from './context';
+import { chatCtxOf } from './context';
 import {
   BanInputSchema,
   BlocklistSchema,
@@ -55,7 +55,7 @@ export function moderationRoutes(chat: () => Promise<ChatServices>) {
         const { userId } = c.req.valid('param');
         const { channelId } = c.req.valid('query');
         const input = { userId, ...(channelId ? { channelId } : {}) };
-        await run(() => (kind === 'bans' ? moderation.unbanUser(ctx, input) : moderation.unmuteUser(ctx, input)));
+        await (kind === 'bans' ? moderation.unbanUser(ctx, input) : moderation.unmuteUser(ctx, input));
         c.set('auditTarget', userId);
         return c.json({ userId, lifted: true as const }, 200);
       },
@@ -74,7 +74,7 @@ export function moderationRoutes(chat: () => Promise<ChatServices>) {
     }),
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
-      const { appId: _appId, ...ban } = await run(() => moderation.banUser(ctx, c.req.valid('json')));
+      const { appId: _appId, ...ban } = await moderation.banUser(ctx, c.req.valid('json'));
       c.set('auditTarget', ban.userId);
       return c.json(ban, 201);
     },
@@ -92,7 +92,7 @@ export function moderationRoutes(chat: () => Promise<ChatServices>) {
     }),
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
-      const { appId: _appId, ...mute } = await run(() => moderation.muteUser(ctx, c.req.valid('json')));
+      const { appId: _appId, ...mute } = await moderation.muteUser(ctx, c.req.valid('json'));
       c.set('auditTarget', mute.userId);
       return c.json(mute, 201);
     },
@@ -123,7 +123,7 @@ export function moderationRoutes(chat: () => Promise<ChatServices>) {
     }),
     async (c) => {
       const ctx = await chatCtxOf(c, chat);
-      return c.json(await run(() => moderation.setBlocklist(ctx, c.req.valid('json'))), 200);
+      return c.json(await moderation.setBlocklist(ctx, c.req.valid('json')), 200);
     },
   );
 

@@ -1,6 +1,6 @@
 // Schemas of the chat REST API: one zod schema validates, documents and types each body.
 import { CHANNEL_TYPES, REALTIME_LIMITS, USER_ROLES } from '@beamline/protocol';
-import { ATTACHMENT_HOST } from '@beamline/realtime';
+import { ATTACHMENT_HOST } from '@beamline/chat';
 import { z } from '@hono/zod-openapi';
 import { AppIdParams, idParam } from '../http/schemas';
 

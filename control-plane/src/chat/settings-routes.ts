@@ -1,6 +1,6 @@
 // HTTP transport of the app's chat settings: the hosts whose images messages may attach.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { chatSettingsOf } from '@beamline/realtime';
+import { chatSettingsOf } from '@beamline/chat';
 import { appCtxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
 import { appRoute, json, ok } from '../http/route';

@@ -8,7 +8,7 @@ import { APP_SECURITY, appRoute, ok } from '../http/route';
 import { AppIdParams, ERROR_RESPONSES, idParam, page, PageQuery } from '../http/schemas';
 import { appCtxOf } from '../http/auth';
 import { usageFor } from '../usage';
-import { uploadsOf, type ChatServices } from '@beamline/realtime';
+import { uploadsOf, type ChatServices } from '@beamline/chat';
 import { UploadSchema } from './schemas';
 import { requireUploader, uploaderOf, USER_TOKEN_HEADER } from './uploader';
 import { createUploads, IMAGE_CONTENT_TYPES, uploadNotFound, type Uploads } from './uploads';

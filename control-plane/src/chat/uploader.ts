@@ -1,6 +1,6 @@
 // Who may upload a chat image: the app's API key or an editor (as for any chat.write route), or an end user
 // with the same user token the realtime handshake takes, sent in the X-User-Token header.
-import { authenticateUser, moderation, type ChatServices } from '@beamline/realtime';
+import { authenticateUser, moderation, type ChatServices } from '@beamline/chat';
 import type { Context, MiddlewareHandler } from 'hono';
 import jwt from 'jsonwebtoken';
 import { actorId } from '../context';
@@ -8,7 +8,6 @@ import type { ControlPlaneDeps } from '../deps';
 import { Forbidden, NotFound } from '../errors';
 import { requireApp } from '../http/auth';
 import type { HttpEnv } from '../http/env';
-import { run } from './context';
 import type { Uploader } from './uploads';
 
 /**
@@ -41,12 +40,10 @@ export async function uploaderOf(
   if (actor) return { actorId: actorId(actor) };
   const token = c.req.header(USER_TOKEN_HEADER)!;
   const appId = c.req.param('appId') ?? '';
-  const user = await run(() =>
-    authenticateUser(
-      { store: deps.store, secretBox: deps.secretBox, now: () => deps.clock.now() },
-      token,
-      c.req.header('origin'),
-    ),
+  const user = await authenticateUser(
+    { store: deps.store, secretBox: deps.secretBox, now: () => deps.clock.now() },
+    token,
+    c.req.header('origin'),
   );
   const app = user.appId === appId ? await c.get('repos').apps.findOne({ id: appId }) : null;
   if (!app) throw NotFound('app_not_found', `No app ${appId} is visible to these credentials.`);

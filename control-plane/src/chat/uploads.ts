@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRateLimit, type DocumentStore, type RateLimit } from '@beamline/core';
 import { newId } from '@beamline/protocol';
-import { UPLOAD_PATH, uploadsOf, type UploadDoc } from '@beamline/realtime';
+import { UPLOAD_PATH, uploadsOf, type UploadDoc } from '@beamline/chat';
 import type { Redis } from 'ioredis';
 import { Invalid, NotFound, RateLimited } from '../errors';
 

@@ -1,6 +1,6 @@
 // User tokens for the chat SDK (uploads are in upload-routes.ts).
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { signUserToken } from '@beamline/realtime';
+import { signUserToken } from '@beamline/chat';
 import type { ControlPlaneDeps } from '../deps';
 import { Invalid } from '../errors';
 import { appCtxOf } from '../http/auth';

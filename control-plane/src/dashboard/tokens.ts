@@ -3,7 +3,7 @@
 // use them.
 import { tenantCollection } from '@beamline/core';
 import type { UserRole } from '@beamline/protocol';
-import { signUserToken } from '@beamline/realtime';
+import { signUserToken } from '@beamline/chat';
 import type { ControlPlaneDeps } from '../deps';
 import { Conflict } from '../errors';
 import type { Repos } from '../repos';

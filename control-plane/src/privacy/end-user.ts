@@ -1,34 +1,14 @@
 // One end user of an app ("right to be forgotten"): where their chat data lives, its export and its erasure.
 import { appOutbox, PRIVACY_TOPIC, type EndUserForgotten, type EventBus } from '@beamline/core';
+import { exportChatUser, forgetChatUser } from '@beamline/chat';
 import { eraseUploads } from '../chat/uploads';
 import type { AppCtx } from '../context';
 import { receiptsCollection } from '../usage/meters';
 import { webhookCollections } from '../webhooks/store';
 import { redact } from './redact';
 
-/**
- * Every place that holds an end user's data, by the field that names them. A feature that stores
- * end-user data adds its collection here, so that export and erasure reach it.
- */
-export const END_USER_DATA: readonly { collection: string; field: string }[] = [
-  { collection: 'messages', field: 'userId' },
-  { collection: 'message_reactions', field: 'userId' },
-  { collection: 'bans', field: 'userId' },
-  { collection: 'mutes', field: 'userId' },
-  // Records of the images the user uploaded (erasure deletes the files first, see forgetEndUser).
-  { collection: 'uploads', field: 'userId' },
-];
-
 /** Platform events (the webhook outbox) that name the user: their messages, reactions, moderation, views. */
 const EVENT_FIELDS = ['data.userId', 'data.message.userId', 'data.viewerId'] as const;
-/** Lists that name the user inside a channel. */
-const CHANNEL_LISTS = ['members', 'moderators'] as const;
-
-interface AnyDoc {
-  id: string;
-  appId: string;
-  [field: string]: unknown;
-}
 
 /** Within the app's outbox (a tenant view adds the appId). */
 const eventFilter = (userId: string) => ({ $or: EVENT_FIELDS.map((f) => ({ [f]: userId })) });
@@ -50,21 +30,10 @@ function analyticsIdentityIds(appId: string, appCreatedAt: string, userId: strin
 }
 
 export async function exportEndUser(ctx: AppCtx, userId: string) {
+  const { channels, ...chat } = await exportChatUser(ctx.store, ctx.appId, userId);
   const data: Record<string, unknown[]> = {};
-  for (const { collection, field } of END_USER_DATA) {
-    data[collection] = (await ctx.store.collection<AnyDoc>(collection).find({ appId: ctx.appId, [field]: userId })).map(
-      redact,
-    );
-  }
-  data.channels = (
-    await ctx.store
-      .collection<AnyDoc>('channels')
-      .find({ appId: ctx.appId, $or: CHANNEL_LISTS.map((l) => ({ [l]: userId })) })
-  ).map((ch) => ({
-    id: ch.id,
-    name: ch.name ?? null,
-    roles: CHANNEL_LISTS.filter((l) => (ch[l] as string[] | undefined)?.includes(userId)),
-  }));
+  for (const [collection, docs] of Object.entries(chat)) data[collection] = docs.map(redact);
+  data.channels = channels;
   data.events = (await appOutbox(ctx.store, ctx.appId).find(eventFilter(userId))).map(redact);
   return data;
 }
@@ -82,38 +51,10 @@ export async function forgetEndUser(
   files: { dataDir: string },
 ): Promise<Record<string, number>> {
   const { appId } = ctx;
-  const counts: Record<string, number> = {};
-  const messages = ctx.store.collection<AnyDoc>('messages');
-  const own = await messages.find({ appId, userId });
-  const ownIds = own.map((m) => m.id);
   // The files go before the records: a record is how a later erasure would find a file left behind.
   const uploads = await eraseUploads(ctx.store, files.dataDir, appId, { userId });
-  for (const { collection, field } of END_USER_DATA) {
-    counts[collection] = await ctx.store.collection<AnyDoc>(collection).deleteMany({ appId, [field]: userId });
-  }
+  const { counts, messageIds: ownIds } = await forgetChatUser(ctx.store, appId, userId);
   counts.uploads! += uploads;
-  // Other people's reactions on the user's messages go with the messages, and so do the marks that say a
-  // message's event went out (they are keyed by the message id).
-  if (ownIds.length) {
-    counts.message_reactions! += await ctx.store
-      .collection<AnyDoc>('message_reactions')
-      .deleteMany({ appId, messageId: { $in: ownIds } });
-  }
-  counts.published_messages = ownIds.length
-    ? await ctx.store.collection<AnyDoc>('published_messages').deleteMany({ appId, id: { $in: ownIds } })
-    : 0;
-
-  const channels = ctx.store.collection<AnyDoc>('channels');
-  counts.channels = 0;
-  for (const ch of await channels.find({ appId, $or: CHANNEL_LISTS.map((l) => ({ [l]: userId })) })) {
-    const set: Record<string, string[]> = {};
-    for (const l of CHANNEL_LISTS) {
-      const list = ch[l] as string[] | undefined;
-      if (list?.includes(userId)) set[l] = list.filter((u) => u !== userId);
-    }
-    await channels.updateOne({ appId, id: ch.id }, { set });
-    counts.channels++;
-  }
 
   const events = appOutbox(ctx.store, appId);
   const named = await events.find(eventFilter(userId));

@@ -1,7 +1,8 @@
 // HTTP transport of data rights: exports and erasures of an account, an app, or one end user of an app.
+import { recordAudit } from '@beamline/core';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { recordAudit } from '../audit/audit';
+import { auditActor } from '../audit/audit';
 import type { ControlPlaneDeps } from '../deps';
 import { appCtxOf, ctxOf, requireDeveloper } from '../http/auth';
 import type { HttpEnv } from '../http/env';
@@ -49,9 +50,9 @@ async function auditRead(c: Context<HttpEnv>, action: string, target: string) {
   const actor = c.get('actor');
   const app = c.get('app');
   if (!actor || !app) return;
-  await recordAudit(c.get('repos'), {
+  await recordAudit(c.get('deps').store, {
     appId: app.id,
-    actor,
+    ...auditActor(actor),
     action,
     method: c.req.method,
     path: c.req.path,

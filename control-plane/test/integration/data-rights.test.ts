@@ -3,11 +3,12 @@
 // and the per-app origin check of the realtime handshake.
 import { createLogger, PRIVACY_TOPIC } from '@beamline/core';
 import { freePort, waitFor } from '@beamline/core/testing';
-import { createChatServices, createRealtimeNode, signUserToken, type RealtimeNode } from '@beamline/realtime';
+import { createChatServices, signUserToken } from '@beamline/chat';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRealtimeNode, type RealtimeNode } from '../../../realtime/src/server';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
 type App = { appId: string; key: string; secret: string };

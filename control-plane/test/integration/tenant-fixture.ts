@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from '@beamline/core/testing';
-import { signUserToken } from '@beamline/realtime';
+import { signUserToken } from '@beamline/chat';
 import { expect } from 'vitest';
 import type { TestPlatform } from '../../../all-in-one/test/harness';
 import { publish } from '../../../media-edge/test/support';

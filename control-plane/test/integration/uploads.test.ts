@@ -3,7 +3,7 @@
 // bytes, served safely; a message may attach only the app's own uploads or images on the owner's allowed hosts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { signUserToken } from '@beamline/realtime';
+import { signUserToken } from '@beamline/chat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
 import { connect, type TestClient } from '../../../realtime/test/harness';

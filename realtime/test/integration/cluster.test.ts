@@ -1,6 +1,7 @@
 // Two realtime nodes and a real redis-server: fan-out, bans, slow mode, presence and app isolation hold across nodes.
 // Both nodes run in this test process over one embedded store object (standing in for the shared MongoDB);
 // each node has its own Redis bus, Socket.IO adapter and Redis counters, as separate processes would.
+import { auditLogOf } from '@beamline/core';
 import { startRedis, type RedisServer } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -48,7 +49,7 @@ describe('two nodes through Redis', () => {
     // Signed with another app's secret but naming this app's key.
     const forged = other.token('u1').split('.');
     const claims = JSON.parse(Buffer.from(forged[1]!, 'base64url').toString()) as Record<string, unknown>;
-    const { signUserToken } = await import('../../src/auth');
+    const { signUserToken } = await import('@beamline/chat');
     const wrongApp = signUserToken(other.secret, { sub: 'u1', app: app.key }, 60);
     expect(claims.app).toBe(other.key);
     expect((await refusal(url, wrongApp)).data?.code).toBe('unauthorized');
@@ -121,9 +122,7 @@ describe('two nodes through Redis', () => {
     await waitFor(() => troll.closing.find((n) => n.code === 'banned'), { what: 'closing notice' });
     await waitFor(() => !troll.socket.connected, { what: 'the banned socket to close' });
     expect((await refusal(cluster.nodes[1]!.url, app.token('troll'))).data?.code).toBe('banned');
-    const audit = await cluster.store
-      .collection<AnyDoc>('audit_logs')
-      .find({ appId: app.appId, action: 'moderation.ban' });
+    const audit = await auditLogOf(cluster.store, app.appId).find({ action: 'moderation.ban' });
     expect(audit.length).toBe(2);
   });
 

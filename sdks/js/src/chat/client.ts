@@ -7,6 +7,7 @@ import {
   type AckOk,
   type AnyEventType,
   type Attachment,
+  type ChatErrorCode,
   type ChatMessage,
   type ClientRequestName,
   type ClientRequests,
@@ -198,12 +199,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     } catch (err) {
       throw new ChatError('upload_failed', `The upload did not reach ${url}: ${String(err)}`);
     }
+    // The upload route answers with chat's codes (CHAT_ERROR_CODES lists those of uploads).
     const body = (await res.json().catch(() => null)) as {
       url?: string;
-      error?: { code: string; message: string; details?: unknown };
+      error?: { code: ChatErrorCode; message: string; details?: unknown };
     } | null;
     if (!res.ok || typeof body?.url !== 'string') {
-      const error = body?.error ?? { code: 'upload_failed', message: `The upload failed (${res.status}).` };
+      const error = body?.error;
+      if (!error) throw new ChatError('upload_failed', `The upload failed (${res.status}).`);
       throw new ChatError(error.code, error.message, error.details);
     }
     return { type: 'image', url: body.url };

@@ -1,11 +1,13 @@
 // Browser chat entry of @beamline/sdk: `import { ChatClient } from '@beamline/sdk/chat'`.
 export { ChatClient, type ChatClientEvents, type ChatClientOptions, type ConnectionState } from './client';
 export { ChatChannel, type ChannelEvents, type JoinResult } from './channel';
-export { ChatError } from './errors';
+export { ChatError, type ChatClientErrorCode } from './errors';
+export { CHAT_ERROR_CODES } from '../generated/protocol';
 export type {
   AnyEventType,
   Attachment,
   Channel,
+  ChatErrorCode,
   ChatMessage,
   ClosingNotice,
   EventEnvelope,

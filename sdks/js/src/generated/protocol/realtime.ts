@@ -1,5 +1,6 @@
 // Generated from protocol/src/realtime.ts by scripts/docs/generate.ts; do not edit.
 // The realtime (Socket.IO) contract: client request names, their payloads and acknowledgements.
+import type { ChatErrorCode } from './errors';
 import type { AnyEventType, ChatMessage, EventEnvelope, PresenceMember } from './events';
 import type { GuestChatMode } from './tokens';
 
@@ -189,7 +190,7 @@ export const CLIENT_REQUESTS = [
 ] as const satisfies readonly ClientRequestName[];
 
 export interface AckError {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: ChatErrorCode; message: string; details?: unknown };
 }
 export type AckOk<N extends ClientRequestName> = { ok: true } & ClientRequests[N]['reply'];
 export type Ack<N extends ClientRequestName> = AckOk<N> | AckError;
@@ -202,7 +203,7 @@ export interface ClosingNotice {
 
 /** The connect_error `data` of a refused handshake. */
 export interface HandshakeError {
-  code: string;
+  code: ChatErrorCode;
   message: string;
 }
 

@@ -2,8 +2,8 @@
 import { DuplicateKeyError, EmbeddedStore, type Collection } from '@beamline/core';
 import { tempDir } from '@beamline/core/testing';
 import { afterAll, expect, it } from 'vitest';
-import { messageWrites } from '../../src/chat/message-writes';
-import { CHAT_INDEXES, type MessageDoc } from '../../src/chat/repos';
+import { messageWrites } from '../../src/message-writes';
+import { CHAT_INDEXES, type MessageDoc } from '../../src/repos';
 
 const dir = tempDir();
 const store = new EmbeddedStore({ dataDir: dir.path });

@@ -1,7 +1,7 @@
 // Channels: created by the app's server (REST) or implicitly, one per live stream, on first join.
 import { newId, type ChannelType } from '@beamline/protocol';
-import { DuplicateKeyError } from '@beamline/core';
-import { forbidden, invalid, notFound, ChatError } from '../errors';
+import { appStreams, DomainError, DuplicateKeyError } from '@beamline/core';
+import { conflict, forbidden, invalid, notFound } from './errors';
 import { actorName, type ChatCtx } from './context';
 import { recordModeration } from './audit';
 import { isChannelModerator } from './rules';
@@ -33,8 +33,7 @@ export async function createChannel(ctx: ChatCtx, input: ChannelInput): Promise<
   try {
     return await ctx.chat.repos(ctx.appId).channels.insert(doc);
   } catch (err) {
-    if (err instanceof DuplicateKeyError)
-      throw new ChatError('conflict', 'channel_exists', `Channel ${doc.id} exists.`);
+    if (err instanceof DuplicateKeyError) throw conflict('channel_exists', `Channel ${doc.id} exists.`);
     throw err;
   }
 }
@@ -51,15 +50,12 @@ export async function channelForJoin(ctx: ChatCtx, channelId: string): Promise<C
   const existing = await repo.findOne({ id: channelId });
   if (existing) return existing;
   if (channelId.startsWith('str_')) {
-    const stream = await ctx.chat.store.collection<{ id: string; appId: string }>('streams').findOne({
-      id: channelId,
-      appId: ctx.appId,
-    });
+    const stream = await appStreams(ctx.chat.store, ctx.appId).findOne({ id: channelId });
     if (stream) {
       try {
         return await createChannel(ctx, { id: channelId, type: 'livestream', streamId: channelId });
       } catch (err) {
-        if (err instanceof ChatError && err.code === 'channel_exists') return getChannel(ctx, channelId);
+        if (err instanceof DomainError && err.code === 'channel_exists') return getChannel(ctx, channelId);
         throw err;
       }
     }

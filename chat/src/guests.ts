@@ -1,14 +1,8 @@
 // Guests of a stream's player page: the stream's guest chat mode decides whether they may chat, read or nothing.
+import { appBranding, appStreams } from '@beamline/core';
 import { guestChatModeOf, type GuestChatMode } from '@beamline/protocol';
-import { forbidden } from '../errors';
+import { forbidden } from './errors';
 import type { ChatCtx } from './context';
-
-interface StreamFields {
-  id: string;
-  appId: string;
-  playbackPolicy?: string;
-  guestChat?: GuestChatMode;
-}
 
 /**
  * The guest chat mode of a channel: a stream's chat (channel id = stream id) follows the stream's setting or the
@@ -17,10 +11,8 @@ interface StreamFields {
 export async function guestChatMode(ctx: ChatCtx, channelId: string): Promise<GuestChatMode> {
   if (!channelId.startsWith('str_')) return 'chat';
   const [stream, branding] = await Promise.all([
-    ctx.chat.store.collection<StreamFields>('streams').findOne({ id: channelId, appId: ctx.appId }),
-    ctx.chat.store.collection<{ id: string; appId: string; guestChat?: boolean }>('branding').findOne({
-      appId: ctx.appId,
-    }),
+    appStreams(ctx.chat.store, ctx.appId).findOne({ id: channelId }),
+    appBranding(ctx.chat.store, ctx.appId).findOne({}),
   ]);
   if (!stream) return 'chat';
   // An app that never saved its branding has the default: guest chat on.

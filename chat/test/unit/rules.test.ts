@@ -1,13 +1,7 @@
 // Moderation rules: roles, which restriction is in force, what the blocklist does.
 import { describe, expect, it } from 'vitest';
-import {
-  activeRestriction,
-  applyBlocklist,
-  isAppModerator,
-  isChannelModerator,
-  normaliseWords,
-} from '../../src/chat/rules';
-import type { BanDoc } from '../../src/chat/repos';
+import { activeRestriction, applyBlocklist, isAppModerator, isChannelModerator, normaliseWords } from '../../src/rules';
+import type { BanDoc } from '../../src/repos';
 
 const user = (role: 'user' | 'moderator' | 'admin', userId = 'u1') => ({ type: 'user' as const, userId, role });
 const ban = (over: Partial<BanDoc>): BanDoc => ({

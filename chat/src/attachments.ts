@@ -1,52 +1,8 @@
 // What a message may attach: the app's own uploads, or images on hosts the app owner allows; nothing else.
-import { tenantCollection, type DocumentStore, type IndexSpec, type TenantCollection } from '@beamline/core';
 import type { Attachment } from '@beamline/protocol';
-import { forbidden } from '../errors';
+import { forbidden } from './errors';
 import type { ChatCtx } from './context';
-
-/** One stored upload (an image for chat); the file lives under DATA_DIR at `path`. */
-export interface UploadDoc {
-  /** `upl_…` */
-  id: string;
-  appId: string;
-  /** The end user who uploaded it with their user token; absent for uploads of an API key or a member. */
-  userId?: string;
-  /** The API key (`key_…`) or the member's developer account (`usr_…`) that uploaded it, when not an end user. */
-  actorId?: string;
-  contentType: string;
-  size: number;
-  /** Relative to DATA_DIR, e.g. `uploads/app_…/upl_….png`. */
-  path: string;
-  /** Where it is served: the only URL under which a message may attach it. */
-  url: string;
-  createdAt: string;
-}
-
-/** The app's chat settings (one document per app, id = appId). */
-export interface ChatSettingsDoc {
-  id: string;
-  appId: string;
-  /** Hosts (`cdn.example.com`, `*.example.com`) whose images messages may attach besides the app's uploads. */
-  attachmentHosts: string[];
-  updatedAt: string;
-}
-
-export const UPLOADS_COLLECTION = 'uploads';
-export const CHAT_SETTINGS_COLLECTION = 'chat_settings';
-/** Collections of this module whose documents belong to one app (wiped with the app). */
-export const ATTACHMENT_COLLECTIONS = [UPLOADS_COLLECTION, CHAT_SETTINGS_COLLECTION] as const;
-export const ATTACHMENT_INDEXES: IndexSpec[] = [
-  ...ATTACHMENT_COLLECTIONS.map((collection) => ({ collection, fields: ['appId'] })),
-  { collection: UPLOADS_COLLECTION, fields: ['userId'], sparse: true },
-];
-
-export function uploadsOf(store: DocumentStore, appId: string): TenantCollection<UploadDoc> {
-  return tenantCollection(store.collection<UploadDoc>(UPLOADS_COLLECTION), appId);
-}
-
-export function chatSettingsOf(store: DocumentStore, appId: string): TenantCollection<ChatSettingsDoc> {
-  return tenantCollection(store.collection<ChatSettingsDoc>(CHAT_SETTINGS_COLLECTION), appId);
-}
+import { chatSettingsOf, uploadsOf } from './repos';
 
 /**
  * The end of an upload's path as the control plane serves it: /uploads/{appId}/{uploadId}.{ext} (after the path of

@@ -1,7 +1,7 @@
 // The one restriction check of every verb that creates or changes content: guest chat mode, ban, mute, shadow ban,
 // channel membership, message rate and slow mode.
 import type { GuestChatMode } from '@beamline/protocol';
-import { forbidden, rateLimited } from '../errors';
+import { forbidden, rateLimited } from './errors';
 import { getChannel } from './channels';
 import { actorName, type ChatCtx } from './context';
 import { assertGuestMode, guestChatMode } from './guests';

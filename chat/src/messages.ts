@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { DuplicateKeyError } from '@beamline/core';
 import { ID_PREFIXES, newId, REALTIME_LIMITS, type Attachment, type ChatMessage } from '@beamline/protocol';
-import { forbidden, invalid, notFound } from '../errors';
+import { forbidden, invalid, notFound } from './errors';
 import { checkAttachments } from './attachments';
 import { recordModeration } from './audit';
 import { actorName, type ChatCtx } from './context';

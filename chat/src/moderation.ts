@@ -1,6 +1,6 @@
 // Bans, mutes and the blocklist: enforced by every node from the store, announced as events.
 import { randomToken } from '@beamline/protocol';
-import { forbidden, invalid, notFound } from '../errors';
+import { forbidden, invalid, notFound } from './errors';
 import { getChannel } from './channels';
 import { recordModeration } from './audit';
 import { actorName, type ChatCtx } from './context';

@@ -1,10 +1,24 @@
-// The handshake: a user token (HS256, signed with one of the app's API secrets) names the app and the user.
-import { findActiveApiKey, hmacKey, originAllowed, type DocumentStore, type SecretBox } from '@beamline/core';
-import { USER_ROLES, type GuestChatMode, type UserRole, type UserTokenClaims } from '@beamline/protocol';
+// User tokens (HS256, signed with one of the app's API secrets) name the app and the end user: realtime's handshake
+// and the control plane's upload route verify them here.
+import {
+  appsCollection,
+  findActiveApiKey,
+  hmacKey,
+  originAllowed,
+  type DocumentStore,
+  type SecretBox,
+} from '@beamline/core';
+import {
+  USER_ROLES,
+  type ChatErrorCode,
+  type GuestChatMode,
+  type UserRole,
+  type UserTokenClaims,
+} from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
-import { ChatError } from './errors';
+import { forbidden, unauthorized } from './errors';
 
-export interface SocketUser {
+export interface ChatUser {
   appId: string;
   keyId: string;
   userId: string;
@@ -21,7 +35,7 @@ export interface SocketUser {
   exp?: number;
 }
 
-const refuse = (code: string, message: string) => new ChatError('unauthorized', code, message);
+const refuse = (code: ChatErrorCode, message: string) => unauthorized(code, message);
 const ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const CHANNEL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -30,7 +44,7 @@ export async function authenticateUser(
   token: unknown,
   /** The browser's Origin header, checked against the app's allowed origins when it has any. */
   origin?: string,
-): Promise<SocketUser> {
+): Promise<ChatUser> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
     throw refuse('unauthorized', 'Connect with auth: { token } (a user token).');
   }
@@ -66,11 +80,7 @@ export async function authenticateUser(
   if (claims.scope !== undefined && claims.scope !== 'dashboard') {
     throw refuse('unauthorized', `Unknown scope ${String(claims.scope).slice(0, 32)}.`);
   }
-  const app = await deps.store
-    .collection<{ id: string; status?: string; allowedOrigins?: string[]; allowNonExpiringUserTokens?: boolean }>(
-      'apps',
-    )
-    .findOne({ id: key.appId });
+  const app = await appsCollection(deps.store).findOne({ id: key.appId });
   if (!app) throw refuse('invalid_api_key', 'The app of this token no longer exists.');
   if (app.status === 'archived') throw refuse('app_archived', 'The app is archived.');
   // A token without exp would be a credential for ever: only apps that chose so accept one.
@@ -81,11 +91,7 @@ export async function authenticateUser(
     );
   }
   if (origin && app.allowedOrigins?.length && !originAllowed(origin, app.allowedOrigins)) {
-    throw new ChatError(
-      'forbidden',
-      'origin_not_allowed',
-      `The app does not allow connections from ${origin.slice(0, 200)}.`,
-    );
+    throw forbidden('origin_not_allowed', `The app does not allow connections from ${origin.slice(0, 200)}.`);
   }
   return {
     appId: key.appId,

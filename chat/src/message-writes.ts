@@ -1,7 +1,7 @@
 // The store writes of every send, grouped: messages that arrive together are inserted in one write, and the marks
 // of those published are gathered for a moment and inserted together into a collection of their own.
 import { DuplicateKeyError, insertBatcher, type DocumentStore } from '@beamline/core';
-import type { MessageDoc, PublishedMarkDoc } from './repos';
+import { messageCollections, type MessageDoc, type PublishedMarkDoc } from './repos';
 
 /** How long marks gather before they are written: a mark only serves a resend after a crash, so it may wait. */
 export const MARK_DELAY_MS = 1_000;
@@ -19,11 +19,12 @@ export interface MessageWrites {
 
 export function messageWrites(store: DocumentStore, opts: { markDelayMs?: number } = {}): MessageWrites {
   const delayMs = opts.markDelayMs ?? MARK_DELAY_MS;
-  const inserts = insertBatcher(store.collection<MessageDoc>('messages'));
+  const collections = messageCollections(store);
+  const inserts = insertBatcher(collections.messages);
   // Not a field of the message: the embedded store runs one collection's writes one at a time, and an update of
   // marks in the messages collection made the next group of inserts wait for it (a send's write took twice as
   // long), besides moving each marked message in every index of the collection.
-  const marks = store.collection<PublishedMarkDoc>('published_messages');
+  const marks = collections.publishedMarks;
   /** Marks waiting for their write, as `appId messageId`, and the write they join. */
   let queued = new Map<string, PublishedMarkDoc>();
   const pending = new Set<string>();

@@ -1,12 +1,12 @@
-// Moderation done over the socket goes into the app's audit log beside the REST calls.
+// Moderation done over the socket goes into the app's audit log beside the REST calls, through core's recordAudit.
+import { recordAudit } from '@beamline/core';
 import { newId } from '@beamline/protocol';
 import type { ChatCtx } from './context';
 
 /** REST moderation is audited by the control plane's middleware; this covers socket requests. */
 export async function recordModeration(ctx: ChatCtx, action: string, target: string): Promise<void> {
   if (ctx.actor.type !== 'user') return;
-  await ctx.chat.store.collection<{ id: string }>('audit_logs').insert({
-    id: newId('audit'),
+  await recordAudit(ctx.chat.store, {
     appId: ctx.appId,
     actorType: 'user',
     actorId: ctx.actor.userId,
@@ -17,6 +17,6 @@ export async function recordModeration(ctx: ChatCtx, action: string, target: str
     status: 200,
     ip: ctx.ip ?? 'unknown',
     requestId: newId('request'),
-    createdAt: ctx.chat.now().toISOString(),
-  } as { id: string });
+    at: ctx.chat.now(),
+  });
 }
