@@ -49,11 +49,16 @@ function warmUp(ffmpegPath: string): Promise<void> {
   );
 }
 
-export async function createMediaEdge(
-  config: MediaEdgeConfig,
-  log: Logger,
-  opts: { metrics?: Metrics } = {},
-): Promise<MediaEdge> {
+/** What the edge is built from: its main.ts or the all-in-one root fills it once. */
+export interface MediaEdgeDeps {
+  config: MediaEdgeConfig;
+  log: Logger;
+  /** Prometheus series of this process; absent, the edge keeps no metrics. */
+  metrics?: Metrics;
+}
+
+export async function createMediaEdge(deps: MediaEdgeDeps): Promise<MediaEdge> {
+  const { config, log } = deps;
   const mediaDir = config.MEDIA_DIR ?? join(config.DATA_DIR, 'media');
   await mkdir(join(mediaDir, 'live'), { recursive: true });
   await mkdir(join(mediaDir, 'recordings'), { recursive: true });
@@ -70,7 +75,7 @@ export async function createMediaEdge(
   const events = new EventEmitter();
   const streams = new Map<string, LiveStream>();
   const edgeUrl = config.EDGE_URL ?? `http://127.0.0.1:${config.HLS_PORT}`;
-  const { metrics } = opts;
+  const { metrics } = deps;
   const ops = createEdgeOps(metrics);
   metrics?.gauge(
     'beamline_live_streams',

@@ -1,3 +1,3 @@
 // The media edge as a library: the all-in-one root and tests build it from its config.
-export { createMediaEdge, type MediaEdge } from './edge';
+export { createMediaEdge, type MediaEdge, type MediaEdgeDeps } from './edge';
 export { parseMediaEdgeConfig, mediaEdgeEnv, type MediaEdgeConfig } from './config';

@@ -6,7 +6,7 @@ import { createMediaEdge } from './edge';
 runService('media-edge', async () => {
   const config = parseMediaEdgeConfig(process.env);
   const log = serviceLogger('media-edge', config);
-  const edge = await createMediaEdge(config, log, { metrics: createMetrics('media-edge') });
+  const edge = await createMediaEdge({ config, log, metrics: createMetrics('media-edge') });
   onShutdown(log, async () => {
     edge.drain();
     await sleep(config.SHUTDOWN_DRAIN_MS);
