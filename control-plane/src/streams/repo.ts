@@ -10,9 +10,17 @@ import {
   type TenantCollection,
 } from '@beamline/core';
 import type { GuestChatMode } from '@beamline/protocol';
+import type {
+  IngestStats as IngestReport,
+  LatencyMode,
+  PlaybackPolicy,
+  RecordingRendition,
+  Rendition,
+  RestreamReport,
+  VideoEncoderName,
+} from '@beamline/protocol/edge';
 
-export type PlaybackPolicy = 'public' | 'signed';
-export type LatencyMode = 'standard' | 'low';
+export type { LatencyMode, PlaybackPolicy };
 /** Where the publisher is: idle (nobody), live, disconnected (left, may resume within the reconnect window). */
 export type StreamState = 'idle' | 'live' | 'disconnected';
 
@@ -23,22 +31,9 @@ export interface RestreamTarget {
   enabled: boolean;
 }
 
-export interface IngestStats {
-  videoCodec?: string;
-  audioCodec?: string;
-  width?: number;
-  height?: number;
-  fps?: number;
-  bitrateKbps?: number;
-  speed?: number;
-  updatedAt: string;
-}
-
-export interface RestreamStatus {
-  status: 'connecting' | 'active' | 'failed' | 'stopped';
-  error?: string;
-  updatedAt: string;
-}
+/** The edge's last report of the ingest and of each restream target, with when the control plane got it. */
+export type IngestStats = IngestReport & { updatedAt: string };
+export type RestreamStatus = RestreamReport & { updatedAt: string };
 
 export interface StreamDoc {
   id: string;
@@ -75,16 +70,6 @@ export interface StreamDoc {
   updatedAt: string;
 }
 
-export interface Rendition {
-  name: string;
-  height: number;
-  videoBitrateKbps: number;
-  fps: number;
-  audioBitrateKbps: number;
-}
-
-export const VIDEO_ENCODERS = ['libx264', 'h264_nvenc', 'h264_vaapi', 'h264_qsv'] as const;
-export type VideoEncoder = (typeof VIDEO_ENCODERS)[number];
 export const X264_PRESETS = [
   'ultrafast',
   'superfast',
@@ -104,17 +89,10 @@ export interface ProfileDoc {
   renditions: Rendition[];
   passthrough: boolean;
   segmentSeconds: number;
-  encoder: VideoEncoder;
+  encoder: VideoEncoderName;
   preset: string;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface RecordingRendition {
-  name: string;
-  width?: number;
-  height?: number;
-  bandwidth?: number;
 }
 
 export interface RecordingDoc {
