@@ -101,10 +101,10 @@ export async function addToMeters(
   await Promise.all(
     [...summed].map(async ([id, inc]) => {
       const period = id.slice(id.lastIndexOf(':') + 1);
-      const doc = await meters.upsert(
+      const doc = await tenantCollection(meters, inc.appId).upsert(
         { id },
         { inc: { value: inc.amount }, set: { updatedAt } },
-        { id, appId: inc.appId, meter: inc.meter, period, value: inc.amount, updatedAt },
+        { id, meter: inc.meter, period, value: inc.amount, updatedAt },
       );
       if (period.length === 7) totals.set(`${inc.appId}:${inc.meter}:${period}`, doc.value);
     }),
