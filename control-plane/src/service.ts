@@ -48,7 +48,7 @@ export interface ControlPlane {
 }
 
 export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteModule[] = []): Promise<ControlPlane> {
-  // Every index of the control plane's collections, before anything reads them (chat's: CHAT_INDEXES).
+  // Every index of the collections the control plane reaches (indexes.ts), before anything reads them.
   await deps.store.ensureIndexes(STORE_INDEXES);
   const { metrics, config } = deps;
   const webhooks = config.WEBHOOK_DISPATCHER
