@@ -1,5 +1,6 @@
 // The typed context every verb receives: who acts, for which app, with which adapters.
 import type { DocumentStore, EventBus, EventPublisher, Logger } from '@beamline/core';
+import type { AccessChanges } from './http/access';
 import type { MemberRole } from './permissions';
 import type { Repos } from './repos';
 
@@ -23,6 +24,8 @@ export interface Ctx {
   events: EventPublisher;
   clock: Clock;
   log: Logger;
+  /** This node's caches of keys, apps and memberships: a verb that changes them says so here. */
+  access: AccessChanges;
 }
 
 export interface AppCtx extends Ctx {

@@ -1,6 +1,7 @@
 // Server-side building blocks shared by the services: store, bus, rate limits, crypto, config, logs.
 export * from './store';
 export * from './bus';
+export * from './cache';
 export * from './config';
 export * from './address-key';
 export * from './client-address';

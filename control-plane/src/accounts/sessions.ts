@@ -1,5 +1,5 @@
 // Developer access tokens: signed with the session they belong to, and refused once that session ended.
-import { hmacKey } from '@beamline/core';
+import { createSharedCache, hmacKey } from '@beamline/core';
 import jwt from 'jsonwebtoken';
 import type { ControlPlaneDeps } from '../deps';
 import { Unauthorized } from '../errors';
@@ -57,22 +57,10 @@ interface Verified {
   exp: number;
 }
 
-interface Check {
-  userId: string;
-  until: number;
-  open: Promise<boolean>;
-}
-
 /** Drops the oldest entry of a map used as a bounded cache. */
 function bound<K, V>(map: Map<K, V>): void {
   if (map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
 }
-
-const isEnded = (m: unknown): m is { type: 'sessions.ended'; userId: string } =>
-  typeof m === 'object' &&
-  m !== null &&
-  (m as { type?: unknown }).type === 'sessions.ended' &&
-  typeof (m as { userId?: unknown }).userId === 'string';
 
 /**
  * One per node. A token's signature is checked once; whether its session is open is asked of the store at
@@ -84,12 +72,17 @@ export function createSessionGate(
   const secret = deps.config.JWT_SECRET;
   const repos = createRepos(deps.store);
   const verified = new Map<string, Verified>();
-  const checks = new Map<string, Check>();
-  let unsubscribe: (() => Promise<void>) | undefined;
-
-  const forget = (userId: string) => {
-    for (const [sessionId, check] of checks) if (check.userId === userId) checks.delete(sessionId);
-  };
+  // Whether a session is open, by `${userId} ${sessionId}`; the user's id forgets all their sessions at once.
+  const checks = createSharedCache<boolean>({
+    name: 'sessions',
+    topic: SESSIONS_TOPIC,
+    bus: deps.bus,
+    clock: deps.clock,
+    ttlMs: SESSION_CHECK_TTL_MS,
+    max: MAX_CACHED,
+    tagsOf: (_open, key) => [key.split(' ')[0]!],
+    log: deps.log,
+  });
 
   const readToken = (token: string): Verified => {
     const hit = verified.get(token);
@@ -113,18 +106,9 @@ export function createSessionGate(
     return entry;
   };
 
-  const open = (userId: string, sessionId: string): Promise<boolean> => {
-    const now = deps.clock.now().getTime();
-    const cached = checks.get(sessionId);
-    if (cached && cached.userId === userId && cached.until > now) return cached.open;
-    const check: Check = { userId, until: now + SESSION_CHECK_TTL_MS, open: sessionOpen(repos, userId, sessionId) };
-    // A failed look-up is not remembered: the next request asks again.
-    check.open.catch(() => checks.get(sessionId) === check && checks.delete(sessionId));
-    checks.delete(sessionId);
-    bound(checks);
-    checks.set(sessionId, check);
-    return check.open;
-  };
+  // A failed look-up is not remembered: the next request asks again.
+  const open = (userId: string, sessionId: string) =>
+    checks.get(`${userId} ${sessionId}`, () => sessionOpen(repos, userId, sessionId));
 
   return {
     async verify(token) {
@@ -133,22 +117,8 @@ export function createSessionGate(
         throw Unauthorized('session_ended', 'This session was signed out or the password changed; log in again.');
       return { userId, sessionId };
     },
-    async ended(userId) {
-      forget(userId);
-      await deps.bus
-        .publish(SESSIONS_TOPIC, { type: 'sessions.ended', userId })
-        .catch((err: unknown) =>
-          deps.log.warn({ err }, 'session revocation not published; other nodes wait for their cache'),
-        );
-    },
-    async start() {
-      unsubscribe ??= await deps.bus.subscribe(SESSIONS_TOPIC, (message) => {
-        if (isEnded(message)) forget(message.userId);
-      });
-    },
-    async close() {
-      await unsubscribe?.();
-      unsubscribe = undefined;
-    },
+    ended: (userId) => checks.forget({ tags: [userId] }),
+    start: () => checks.start(),
+    close: () => checks.close(),
   };
 }

@@ -89,6 +89,7 @@ export async function updateApp(
       ...(input.description === null ? { unset: ['description' as const] } : {}),
     },
   );
+  await ctx.access.changed(ctx.appId);
   return publicApp(app!, roleOf(ctx));
 }
 
@@ -97,5 +98,6 @@ export async function setArchived(ctx: AppCtx, archived: boolean) {
     { id: ctx.appId },
     { set: { status: archived ? 'archived' : 'active', updatedAt: ctx.clock.now().toISOString() } },
   );
+  await ctx.access.changed(ctx.appId);
   return publicApp(app!, roleOf(ctx));
 }

@@ -14,7 +14,7 @@ import { apiCors } from '../security/cors';
 import { FixedHeaders, fillIn, writeAhead } from '../security/headers';
 import { createRepos } from '../repos';
 import { createRateLimit } from '@beamline/core';
-import { createSessionGate, type SessionGate } from '../accounts/sessions';
+import { createAccess, type Access } from './access';
 import { authenticate } from './auth';
 import { clientAddress } from './client-address';
 import type { HttpEnv } from './env';
@@ -57,7 +57,7 @@ async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: nu
 export function buildHttpApp(
   deps: ControlPlaneDeps,
   extraModules: RouteModule[] = [],
-  sessions: SessionGate = createSessionGate(deps),
+  access: Access = createAccess(deps),
 ): ControlPlaneHttp {
   const repos = createRepos(deps.store);
   const app = new OpenAPIHono<HttpEnv>({
@@ -99,7 +99,8 @@ export function buildHttpApp(
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('repos', repos);
-    c.set('sessions', sessions);
+    c.set('sessions', access.sessions);
+    c.set('access', access);
     c.set('requestId', requestId);
     c.set('ip', ip);
     c.set('log', log);

@@ -1,5 +1,5 @@
 // Who is calling: a developer (bearer access token) or a developer's backend (Basic API key).
-import { findActiveApiKey, safeEqual } from '@beamline/core';
+import { safeEqual } from '@beamline/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Actor, AppCtx, Ctx } from '../context';
 import { Forbidden, NotFound, Unauthorized } from '../errors';
@@ -22,7 +22,6 @@ export async function authenticate(c: Context<HttpEnv>): Promise<Actor | undefin
 }
 
 async function resolveActor(c: Context<HttpEnv>, header: string): Promise<Actor> {
-  const deps = c.get('deps');
   const [scheme, value] = header.split(' ', 2);
   if (scheme?.toLowerCase() === 'bearer' && value) {
     const { userId } = await c.get('sessions').verify(value);
@@ -31,7 +30,7 @@ async function resolveActor(c: Context<HttpEnv>, header: string): Promise<Actor>
   if (scheme?.toLowerCase() === 'basic' && value) {
     const pair = decodeBasic(value);
     if (pair) {
-      const key = await findActiveApiKey(deps.store, deps.secretBox, pair[0], deps.clock.now());
+      const key = await c.get('access').apiKey(pair[0]);
       if (key && key.secrets.some((s) => safeEqual(s, pair[1])))
         return { type: 'apiKey', keyId: key.id, appId: key.appId };
     }
@@ -62,11 +61,12 @@ export function requireApp(permission: PermissionName): MiddlewareHandler<HttpEn
   return async (c, next) => {
     const actor = requireActor(c);
     const repos = c.get('repos');
+    const access = c.get('access');
     const appId = c.req.param('appId') ?? '';
     if (actor.type === 'apiKey' && actor.appId !== appId) throw appHidden(appId);
     const [app, member] = await Promise.all([
-      repos.apps.findOne({ id: appId }),
-      actor.type === 'developer' ? repos.forApp(appId).members.findOne({ userId: actor.userId }) : null,
+      access.app(appId),
+      actor.type === 'developer' ? access.member(appId, actor.userId) : null,
     ]);
     if (!app) throw appHidden(appId);
     if (actor.type === 'developer') {
@@ -104,6 +104,7 @@ export function ctxOf(c: Context<HttpEnv>): Ctx {
     events: deps.events,
     clock: deps.clock,
     log: c.get('log'),
+    access: c.get('access'),
   };
 }
 

@@ -1,6 +1,7 @@
 // The Hono environment of the control plane: what middleware puts on each request.
 import type { Logger } from '@beamline/core';
 import type { SessionGate } from '../accounts/sessions';
+import type { Access } from './access';
 import type { Actor } from '../context';
 import type { ControlPlaneDeps } from '../deps';
 import type { MemberRole } from '../permissions';
@@ -12,6 +13,8 @@ export interface HttpEnv {
     repos: Repos;
     /** This node's check of developer access tokens and their sessions. */
     sessions: SessionGate;
+    /** This node's caches of what authentication reads (keys, apps, memberships, sessions). */
+    access: Access;
     requestId: string;
     log: Logger;
     ip: string;

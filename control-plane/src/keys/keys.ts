@@ -74,6 +74,7 @@ export async function rotateKey(ctx: AppCtx, box: SecretBox, keyId: string, grac
       },
     },
   );
+  await ctx.access.changed(keyId);
   return { ...publicKey(updated!), secret };
 }
 
@@ -85,5 +86,6 @@ export async function revokeKey(ctx: AppCtx, keyId: string) {
       { id: keyId },
       { set: { revokedAt: ctx.clock.now().toISOString() }, unset: ['previousSecretSealed', 'previousSecretExpiresAt'] },
     );
+  await ctx.access.changed(keyId);
   return publicKey(updated!);
 }

@@ -124,6 +124,7 @@ export async function changeRole(ctx: AppCtx, memberId: string, role: MemberRole
     throw Forbidden('forbidden', 'Only an owner may change an owner or make one.');
   if (role !== 'owner') await assertNotLastOwner(ctx, member);
   const updated = await ctx.repos.forApp(ctx.appId).members.updateOne({ id: memberId }, { set: { role } });
+  await ctx.access.changed(memberId);
   const user = await ctx.repos.users.findOne({ id: member.userId });
   return publicMember(updated!, user ?? undefined);
 }
@@ -134,4 +135,5 @@ export async function removeMember(ctx: AppCtx, memberId: string) {
     throw Forbidden('forbidden', 'Only an owner may remove an owner.');
   await assertNotLastOwner(ctx, member);
   await ctx.repos.forApp(ctx.appId).members.deleteOne({ id: memberId });
+  await ctx.access.changed(memberId);
 }

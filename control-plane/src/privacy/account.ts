@@ -91,5 +91,6 @@ export async function deleteAccount(
     account_tokens: await accountTokensCollection(ctx.store).deleteMany({ userId }),
     users: (await ctx.repos.users.deleteOne({ id: userId })) ? 1 : 0,
   });
+  await ctx.access.changed(userId);
   return { counts, deletedApps: alone };
 }

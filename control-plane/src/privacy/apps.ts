@@ -54,5 +54,7 @@ export async function eraseApp(
   // Files kept per app under DATA_DIR: chat image uploads and branding images.
   for (const dir of ['uploads', 'branding']) await rm(join(dataDir, dir, ctx.appId), { recursive: true, force: true });
   counts.apps = (await ctx.repos.apps.deleteOne({ id: ctx.appId })) ? 1 : 0;
+  // Its keys and memberships stop working on every node, not only here.
+  await ctx.access.changed(ctx.appId);
   return counts;
 }

@@ -61,6 +61,7 @@ export async function updateAppSecurity(
       },
     },
   );
+  await ctx.access.changed(ctx.appId);
   if (!app) throw NotFound('app_not_found', 'The app no longer exists.');
   return appSecurityOf(app);
 }
