@@ -17,8 +17,7 @@ import {
   type ControlPlane,
 } from '@beamline/control-plane';
 import { createMediaEdge, parseMediaEdgeConfig, type MediaEdge } from '@beamline/media-edge';
-import { createChatServices } from '@beamline/chat';
-import { createRealtimeNode, parseRealtimeConfig, type RealtimeNode } from '@beamline/realtime';
+import { createRealtimeNode, parseRealtimeConfig, realtimeDeps, type RealtimeNode } from '@beamline/realtime';
 import { allInOneEnv } from './config';
 
 export interface PlatformUrls {
@@ -74,24 +73,16 @@ export async function startPlatform(rawEnv: Record<string, string | undefined>):
 
   // Realtime: chat and live events over Socket.IO, on the same store, bus and secret box (one node, no Redis).
   const realtimeConfig = parseRealtimeConfig({ ...env, REDIS_URL: undefined });
-  const realtimeLog = log.child({ service: 'realtime' });
-  const realtime = await createRealtimeNode({
-    store,
-    bus,
-    secretBox,
-    log: realtimeLog,
-    chat: await createChatServices({
+  const realtime = await createRealtimeNode(
+    await realtimeDeps(realtimeConfig, {
       store,
+      bus,
       events,
-      log: realtimeLog,
-      limits: {
-        messagesPer10s: realtimeConfig.CHAT_MESSAGES_PER_10S,
-        reactionsPerSecond: realtimeConfig.CHAT_REACTIONS_PER_SECOND,
-      },
+      log: log.child({ service: 'realtime' }),
+      secretBox,
+      metrics: createMetrics('realtime'),
     }),
-    flood: { requestsPerSecond: realtimeConfig.REALTIME_REQUESTS_PER_SECOND },
-    metrics: createMetrics('realtime'),
-  });
+  );
   await realtime.listen(realtimeConfig.REALTIME_PORT, config.HOST);
   stops.push(() => realtime.close());
   urls.realtime = config.REALTIME_PUBLIC_URL;

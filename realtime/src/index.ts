@@ -2,3 +2,4 @@
 // build nodes with it.
 export { createRealtimeNode, DEFAULT_FLOOD_LIMITS, type RealtimeDeps, type RealtimeNode } from './server';
 export { parseRealtimeConfig, realtimeEnv, type RealtimeConfig } from './config';
+export { realtimeDeps, type RealtimeAdapters } from './deps';
