@@ -18,7 +18,7 @@ import { newId, randomToken } from '@beamline/protocol';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { createChatServices } from '@beamline/chat';
+import { chatRepos, createChatServices } from '@beamline/chat';
 import { localFirstBus } from '../../realtime/src/local-first-bus';
 import { createRealtimeNode, SOCKET_OPTIONS } from '../../realtime/src/server';
 
@@ -122,14 +122,13 @@ async function ours(): Promise<BenchServerInfo> {
     createdAt: now,
   } as { id: string });
   const channelId = newId('channel');
-  await store.collection<{ id: string }>('channels').insert({
+  await chatRepos(store)(appId).channels.insert({
     id: channelId,
-    appId,
     type: 'livestream',
     membersOnly: false,
     slowModeSeconds: 0,
     createdAt: now,
-  } as { id: string });
+  });
   const shared = new InProcessBus();
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {

@@ -12,6 +12,7 @@ export {
 export {
   CHAT_COLLECTIONS,
   CHAT_INDEXES,
+  chatRepos,
   chatSettingsOf,
   publicChannel,
   publicMessage,

@@ -25,34 +25,13 @@ export function auditLogOf(store: DocumentStore, appId: string): TenantCollectio
   return tenantCollection(store.collection<AuditDoc>(AUDIT_COLLECTION), appId);
 }
 
-export interface AuditEntry {
-  appId: string;
-  /** Who acted: `developer`, `apiKey`, `user` (an end user over the socket), … */
-  actorType: string;
-  actorId: string;
-  action: string;
-  /** The HTTP method, or `SOCKET` for a realtime request. */
-  method: string;
-  path: string;
-  target: string | null;
-  status: number;
-  ip: string;
-  requestId: string;
-  at: Date;
-}
+/**
+ * One audited action: who (`actorType` developer, apiKey, or user for an end user over the socket), what (`action`,
+ * `method` — `SOCKET` for a realtime request — and `path`), on what, with which result, from where, and when.
+ */
+export type AuditEntry = Omit<AuditDoc, 'id' | 'createdAt'> & { at: Date };
 
 export async function recordAudit(store: DocumentStore, e: AuditEntry): Promise<void> {
-  await auditLogOf(store, e.appId).insert({
-    id: newId('audit'),
-    actorType: e.actorType,
-    actorId: e.actorId,
-    action: e.action,
-    method: e.method,
-    path: e.path,
-    target: e.target,
-    status: e.status,
-    ip: e.ip,
-    requestId: e.requestId,
-    createdAt: e.at.toISOString(),
-  });
+  const { appId, at, ...fields } = e;
+  await auditLogOf(store, appId).insert({ id: newId('audit'), ...fields, createdAt: at.toISOString() });
 }

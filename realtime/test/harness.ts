@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
-import { createChatServices, signUserToken } from '@beamline/chat';
+import { chatRepos, createChatServices, signUserToken, type ChannelDoc } from '@beamline/chat';
 import { localFirstBus } from '../src/local-first-bus';
 import { createRealtimeNode, type RealtimeNode } from '../src/server';
 import type { FloodLimits } from '../src/handlers';
@@ -253,18 +253,20 @@ export async function insertChannel(
   extra: object = {},
 ): Promise<string> {
   const id = `chn_${randomToken(10)}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
+  await chatOf(cluster, appId).channels.insert({
     id,
-    appId,
     type: 'messaging',
     membersOnly: false,
     slowModeSeconds: 0,
     createdAt: new Date().toISOString(),
     ...extra,
     ...('id' in extra ? {} : { id }),
-  });
+  } as Omit<ChannelDoc, 'appId'>);
   return (extra as { id?: string }).id ?? id;
 }
+
+/** One app's chat collections, through chat's tenant views. */
+export const chatOf = (cluster: Pick<TestCluster, 'store'>, appId: string) => chatRepos(cluster.store)(appId);
 
 /** A fresh app with one channel, and a way to connect users (kept in `clients` to be closed) who join it. */
 export async function appWithChannel(cluster: TestCluster, clients: TestClient[], extra: object = {}) {

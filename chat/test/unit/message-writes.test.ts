@@ -3,7 +3,7 @@ import { DuplicateKeyError, EmbeddedStore, type Collection } from '@beamline/cor
 import { tempDir } from '@beamline/core/testing';
 import { afterAll, expect, it } from 'vitest';
 import { messageWrites } from '../../src/message-writes';
-import { CHAT_INDEXES, type MessageDoc } from '../../src/repos';
+import { CHAT_INDEXES, messageCollections, type MessageDoc } from '../../src/repos';
 
 const dir = tempDir();
 const store = new EmbeddedStore({ dataDir: dir.path });
@@ -55,7 +55,7 @@ it('inserts a burst of messages in a few writes, refuses a taken id, and marks t
   // Marks are inserted into a collection of their own, a burst in few writes; the messages are not rewritten.
   expect(writes.length).toBeLessThanOrEqual(4);
   expect(writes.every((x) => x.startsWith('insert'))).toBe(true);
-  expect(await store.collection('published_messages').count({})).toBe(61);
+  expect(await messageCollections(store).publishedMarks.count({})).toBe(61);
   // Another node finds the written marks in the store; a mark names its app.
   const other = messageWrites(store);
   expect(await other.isPublished(docs[0]!)).toBe(true);
@@ -71,5 +71,5 @@ it('writes the marks waiting when flushed, without waiting for their moment', as
   await w.insert(doc);
   void w.markPublished(doc.appId, doc.id);
   await w.flush();
-  expect(await store.collection('published_messages').findOne({ appId: doc.appId, id: doc.id })).not.toBeNull();
+  expect(await messageCollections(store).publishedMarks.findOne({ appId: doc.appId, id: doc.id })).not.toBeNull();
 });

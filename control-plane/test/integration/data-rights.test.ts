@@ -3,7 +3,7 @@
 // and the per-app origin check of the realtime handshake.
 import { createLogger, PRIVACY_TOPIC } from '@beamline/core';
 import { freePort, waitFor } from '@beamline/core/testing';
-import { createChatServices, signUserToken } from '@beamline/chat';
+import { chatRepos, createChatServices, signUserToken } from '@beamline/chat';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -199,12 +199,12 @@ describe('right to be forgotten', () => {
         messageId: sent.message.id,
       };
     }
-    const marks = t.store.collection<{ id: string; appId: string }>('published_messages');
+    const marks = chatRepos(t.store)(app.appId).publishedMarks;
     const served = (url: string) => t.cp.http.app.request(new URL(url).pathname);
     for (const u of Object.values(shared)) {
       expect(existsSync(u.path)).toBe(true);
       expect((await served(u.url)).status).toBe(200);
-      await waitFor(async () => (await marks.count({ appId: app.appId, id: u.messageId })) === 1, {
+      await waitFor(async () => (await marks.count({ id: u.messageId })) === 1, {
         timeoutMs: 5000,
         what: 'the message to be marked published',
       });

@@ -4,6 +4,7 @@ import type { GuestChatMode } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  chatOf,
   connect,
   createApp,
   insertChannel,
@@ -124,7 +125,7 @@ describe('the permission table', () => {
         if (moderates) expect(ack.ok, `${name} ${JSON.stringify(ack)}`).toBe(true);
         else refusedWith(ack, 'forbidden');
       }
-      const stored = await cluster.store.collection<AnyDoc>('messages').findOne({ id: theirs.id });
+      const stored = await chatOf(cluster, app.appId).messages.findOne({ id: theirs.id });
       expect(stored?.text).toBe(moderates ? '' : 'mine');
     });
   }

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connect,
   createApp,
+  insertChannel,
   startCluster,
   waitFor,
   type TestApp,
   type TestClient,
   type TestCluster,
-  type AnyDoc,
 } from '../harness';
 
 let cluster: TestCluster;
@@ -21,15 +21,7 @@ const clients: TestClient[] = [];
 beforeAll(async () => {
   cluster = await startCluster({ count: 1, flood: { requestsPerSecond: 20, disconnectAfter: 60 } });
   app = await createApp(cluster);
-  channelId = `chn_bad${Date.now()}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
-    id: channelId,
-    appId: app.appId,
-    type: 'messaging',
-    membersOnly: false,
-    slowModeSeconds: 0,
-    createdAt: new Date().toISOString(),
-  });
+  channelId = await insertChannel(cluster, app.appId, { id: `chn_bad${Date.now()}` });
   bystander = await connect(cluster.nodes[0]!.url, app.token('bystander'));
   await bystander.request('channel.join', { channelId });
 });

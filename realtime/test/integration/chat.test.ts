@@ -3,6 +3,7 @@ import type { ChatMessage } from '@beamline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appWithChannel,
+  chatOf,
   connect,
   refusal,
   send,
@@ -140,11 +141,10 @@ describe('moderation', () => {
   it('applies the app blocklist: mask or block', async () => {
     const { app, channelId, join } = await setup();
     const u = await join('bl');
-    await cluster.store
-      .collection<AnyDoc>('blocklists')
-      .insert({ id: app.appId, appId: app.appId, words: ['darn'], mode: 'mask', updatedAt: new Date().toISOString() });
+    const blocklists = chatOf(cluster, app.appId).blocklists;
+    await blocklists.insert({ id: app.appId, words: ['darn'], mode: 'mask', updatedAt: new Date().toISOString() });
     expect((await send(u, channelId, 'well DARN it, darnation')).text).toBe('well **** it, darnation');
-    await cluster.store.collection<AnyDoc>('blocklists').updateOne({ id: app.appId }, { set: { mode: 'block' } });
+    await blocklists.updateOne({ id: app.appId }, { set: { mode: 'block' } });
     const refused = await u.request('message.send', { channelId, text: 'darn' });
     expect(!refused.ok && refused.error.code).toBe('message_blocked');
   });

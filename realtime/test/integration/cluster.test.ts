@@ -5,14 +5,15 @@ import { auditLogOf } from '@beamline/core';
 import { startRedis, type RedisServer } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  chatOf,
   connect,
   createApp,
   refusal,
   startCluster,
   waitFor,
+  type AnyDoc,
   type TestClient,
   type TestCluster,
-  type AnyDoc,
 } from '../harness';
 
 let redis: RedisServer;
@@ -32,9 +33,14 @@ afterAll(async () => {
 
 async function channel(appId: string, type: 'messaging' | 'livestream' = 'messaging', extra: object = {}) {
   const id = `chn_${Math.random().toString(36).slice(2, 12)}`;
-  await cluster.store
-    .collection<AnyDoc>('channels')
-    .insert({ id, appId, type, membersOnly: false, slowModeSeconds: 0, createdAt: new Date().toISOString(), ...extra });
+  await chatOf(cluster, appId).channels.insert({
+    id,
+    type,
+    membersOnly: false,
+    slowModeSeconds: 0,
+    createdAt: new Date().toISOString(),
+    ...extra,
+  });
   return id;
 }
 
@@ -68,7 +74,7 @@ describe('two nodes through Redis', () => {
     expect((await bob.request('channel.join', { channelId: chn })).ok).toBe(true);
     const ack = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     if (!ack.ok) throw new Error(JSON.stringify(ack));
-    const stored = await cluster.store.collection<AnyDoc>('messages').findOne({ id: ack.message.id });
+    const stored = await chatOf(cluster, app.appId).messages.findOne({ id: ack.message.id });
     expect(stored).toMatchObject({ text: 'hello from A', appId: app.appId });
     const got = await waitFor(
       () =>
@@ -85,12 +91,12 @@ describe('two nodes through Redis', () => {
     // Resending with the same clientId returns the stored message and stores nothing new.
     const again = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     expect(again.ok && again.message.id).toBe(ack.message.id);
-    expect(await cluster.store.collection<AnyDoc>('messages').count({ appId: app.appId, channelId: chn })).toBe(1);
+    expect(await chatOf(cluster, app.appId).messages.count({ channelId: chn })).toBe(1);
     // A process that died after storing the message and its event, before marking it published, leaves the
     // publishing to the resend: the outbox still holds one event for the message, so webhooks send it once.
-    const marks = cluster.store.collection<AnyDoc>('published_messages');
-    await waitFor(() => marks.findOne({ appId: app.appId, id: ack.message.id }), { what: 'the published mark' });
-    await marks.deleteOne({ appId: app.appId, id: ack.message.id });
+    const marks = chatOf(cluster, app.appId).publishedMarks;
+    await waitFor(() => marks.findOne({ id: ack.message.id }), { what: 'the published mark' });
+    await marks.deleteOne({ id: ack.message.id });
     const third = await alice.request('message.send', { channelId: chn, text: 'hello from A', clientId: 'c1' });
     expect(third.ok && third.message.id).toBe(ack.message.id);
     const outbox = await cluster.store

@@ -10,13 +10,14 @@ import { startRedis, type RedisServer } from '@beamline/core/testing';
 import type { ChatMessage } from '@beamline/protocol';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  chatOf,
   ChatView,
   connect,
   createApp,
+  insertChannel,
   messageOrder,
   startCluster,
   waitFor,
-  type AnyDoc,
   type TestCluster,
 } from '../harness';
 
@@ -66,15 +67,7 @@ afterAll(async () => {
 
 it('loses no acknowledged message and shows none twice when a node dies under 50 clients', async () => {
   const app = await createApp(cluster);
-  const channelId = `chn_failover${Date.now()}`;
-  await cluster.store.collection<AnyDoc>('channels').insert({
-    id: channelId,
-    appId: app.appId,
-    type: 'livestream',
-    membersOnly: false,
-    slowModeSeconds: 0,
-    createdAt: new Date().toISOString(),
-  });
+  const channelId = await insertChannel(cluster, app.appId, { id: `chn_failover${Date.now()}`, type: 'livestream' });
   const backends: Backend[] = cluster.nodes.map((n) => ({ port: Number(new URL(n.url).port), alive: true }));
   const onA = 50;
   const onB = 10;
@@ -139,10 +132,7 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
   expect(ackedBeforeKill).toBeGreaterThan(20);
   expect(acked.size).toBeGreaterThan(ackedBeforeKill);
 
-  const stored = (await cluster.store.collection<ChatMessage & { appId: string }>('messages').find({
-    appId: app.appId,
-    channelId,
-  })) as ChatMessage[];
+  const stored: ChatMessage[] = await chatOf(cluster, app.appId).messages.find({ channelId });
   // Every acknowledged message is stored once; resends did not store twice.
   expect(new Set(stored.map((m) => m.clientId)).size).toBe(stored.length);
   for (const id of acked.values()) expect(stored.some((m) => m.id === id)).toBe(true);

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appWithChannel,
+  chatOf,
   connect,
   refusal,
   refusedWith,
@@ -29,11 +30,11 @@ afterAll(async () => {
 
 const setup = (extra: object = {}) => appWithChannel(cluster, clients, extra);
 
-const stored = (id: string) => cluster.store.collection<AnyDoc>('messages').findOne({ id });
+const stored = (appId: string, id: string) => chatOf(cluster, appId).messages.findOne({ id });
 
 describe('one restriction check for every write', () => {
   it('stops a muted user from editing and reacting to their own messages, and from live reactions', async () => {
-    const { channelId, join } = await setup();
+    const { app, channelId, join } = await setup();
     const mod = await join('mod', 'moderator');
     const muted = await join('muted');
     const other = await join('other');
@@ -42,8 +43,8 @@ describe('one restriction check for every write', () => {
     refusedWith(await muted.request('message.update', { messageId: mine.id, text: 'spam spam spam' }), 'muted');
     refusedWith(await muted.request('message.react', { messageId: mine.id, type: 'fire' }), 'muted');
     refusedWith(await muted.request('reaction.send', { channelId, type: 'fire' }), 'muted');
-    expect((await stored(mine.id))?.text).toBe('before the mute');
-    expect((await stored(mine.id))?.reactions).toBeUndefined();
+    expect((await stored(app.appId, mine.id))?.text).toBe('before the mute');
+    expect((await stored(app.appId, mine.id))?.reactions).toBeUndefined();
     // What others saw: nothing of it (the next message is the marker that delivery has caught up).
     await send(mod, channelId, 'marker');
     await waitFor(() => other.eventsOf('chat.message.new').length === 2);
@@ -55,9 +56,7 @@ describe('one restriction check for every write', () => {
     const { app, channelId, join } = await setup({ membersOnly: true, members: ['in', 'leaving'] });
     const leaving = await join('leaving');
     const mine = await send(leaving, channelId, 'while a member');
-    await cluster.store
-      .collection<AnyDoc>('channels')
-      .updateOne({ id: channelId, appId: app.appId }, { set: { members: ['in'] } });
+    await chatOf(cluster, app.appId).channels.updateOne({ id: channelId }, { set: { members: ['in'] } });
     refusedWith(await leaving.request('message.send', { channelId, text: 'after' }), 'not_a_member');
     refusedWith(await leaving.request('message.update', { messageId: mine.id, text: 'after' }), 'not_a_member');
     refusedWith(await leaving.request('message.react', { messageId: mine.id, type: 'like' }), 'not_a_member');
@@ -84,7 +83,7 @@ describe('one restriction check for every write', () => {
   });
 
   it("keeps a shadow-banned user's edits and reactions to themselves", async () => {
-    const { channelId, join } = await setup();
+    const { app, channelId, join } = await setup();
     const admin = await join('admin', 'admin');
     const shadow = await join('shadow');
     const other = await join('watcher');
@@ -103,7 +102,7 @@ describe('one restriction check for every write', () => {
     expect(other.eventsOf('reaction.sent')).toEqual([]);
     const seen = await other.request('history', { channelId });
     expect(seen.ok && seen.messages.map((x) => x.text)).toEqual(['marker']);
-    expect((await stored(m.id))?.reactions).toBeUndefined();
+    expect((await stored(app.appId, m.id))?.reactions).toBeUndefined();
   });
 });
 
