@@ -2,7 +2,7 @@
 // token for it, checked as the media edge checks it.
 import { appStreams, findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
 import jwt from 'jsonwebtoken';
-import { forbidden, notFound } from './errors';
+import { forbidden, notFound } from '@beamline/chat';
 
 export async function assertMayWatch(
   deps: { store: DocumentStore; secretBox: SecretBox; now(): Date },
