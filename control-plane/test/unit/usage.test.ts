@@ -19,7 +19,6 @@ import {
   type ControlPlaneDeps,
 } from '../../src';
 import type { RecordingDoc } from '../../src/streams/repo';
-import { usageFor } from '../../src/usage';
 import { ApiClient } from '../helpers';
 
 const EDGE_SECRET = 'edge-secret-for-usage-tests-0123';
@@ -304,8 +303,8 @@ describe('plans, quotas and invoices', () => {
     const octoberBefore = await store.collection('invoices').count({ period: '2026-10' });
 
     now = new Date('2026-11-05T00:30:00.000Z');
-    await usageFor(deps).runJobs();
-    await usageFor(deps).runJobs();
+    await deps.usage.runJobs();
+    await deps.usage.runJobs();
     const usage = (await api.call('GET', v1('/usage?period=2026-11'), { auth })).body;
     expect(usage.meters.find((m: { meter: string }) => m.meter === 'recording_storage_gb_days').value).toBe(2);
     expect([await buckets('minute'), await buckets('hour'), await buckets('day')]).toEqual([0, 1, 1]);
