@@ -87,7 +87,8 @@ export interface TenantRepos {
   members: TenantCollection<MemberDoc>;
   apiKeys: TenantCollection<ApiKeyDoc>;
   invitations: TenantCollection<InvitationDoc>;
-  audit: TenantCollection<AuditDoc>;
+  /** Read-only: every entry is written by core's recordAudit. */
+  audit: Pick<TenantCollection<AuditDoc>, 'find' | 'findOne' | 'count'>;
 }
 
 export interface Repos {
