@@ -5,6 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import {
+  appApiKeys,
+  appsCollection,
   createEventPublisher,
   createLogger,
   EmbeddedStore,
@@ -109,18 +111,22 @@ async function ours(): Promise<BenchServerInfo> {
   const key = `pk_${randomToken(24)}`;
   const secret = `sk_${randomToken(40)}`;
   const now = new Date().toISOString();
-  await store
-    .collection<{ id: string }>('apps')
-    .insert({ id: appId, name: 'bench', status: 'active', createdAt: now } as { id: string });
-  await store.collection<{ id: string }>('api_keys').insert({
+  await appsCollection(store).insert({
+    id: appId,
+    name: 'bench',
+    status: 'active',
+    createdBy: 'bench',
+    createdAt: now,
+    updatedAt: now,
+  });
+  await appApiKeys(store, appId).insert({
     id: newId('apiKey'),
-    appId,
     name: 'bench',
     key,
     secretSealed: box.seal(secret),
     secretLast4: secret.slice(-4),
     createdAt: now,
-  } as { id: string });
+  });
   const channelId = newId('channel');
   await chatRepos(store)(appId).channels.insert({
     id: channelId,

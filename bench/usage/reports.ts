@@ -2,7 +2,7 @@
 // meters) into the embedded store, beside a bare insert loop of documents of the same size into the same
 // store, in the same run. Also: retried reports per second (the receipt check alone).
 //   npx tsx bench/usage/reports.ts [reports=2000] [rounds=3]
-import { EmbeddedStore } from '@beamline/core';
+import { appStreams, EmbeddedStore } from '@beamline/core';
 import { tempDir } from '@beamline/core/testing';
 import { applyEdgeReport, type EdgeUsageReport } from '../../control-plane/src/usage/edge-report';
 
@@ -34,8 +34,9 @@ function report(edgeId: string, seq: number, at: number): EdgeUsageReport {
 async function main() {
   const dir = tempDir();
   const store = new EmbeddedStore({ dataDir: dir.path });
-  const streams = store.collection<{ id: string; appId: string; name: string }>('streams');
-  for (let i = 0; i < STREAMS; i++) await streams.insert({ id: `str_bench${i}`, appId: 'app_bench', name: `s${i}` });
+  const streams = appStreams(store, 'app_bench');
+  for (let i = 0; i < STREAMS; i++)
+    await streams.insert({ id: `str_bench${i}`, name: `s${i}`, playbackId: `pb_bench${i}`, playbackPolicy: 'public' });
   const bare = store.collection<{ id: string; payload: unknown }>('bench_bare');
   const ours: number[] = [];
   const base: number[] = [];
