@@ -199,7 +199,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     } catch (err) {
       throw new ChatError('upload_failed', `The upload did not reach ${url}: ${String(err)}`);
     }
-    // The upload route answers with chat's codes (CHAT_ERROR_CODES lists those of uploads).
+    // The upload route answers with chat's codes (the protocol's chat catalog lists those of uploads).
     const body = (await res.json().catch(() => null)) as {
       url?: string;
       error?: { code: ChatErrorCode; message: string; details?: unknown };

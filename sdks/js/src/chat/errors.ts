@@ -14,7 +14,7 @@ export type ChatClientErrorCode =
 export class ChatError extends Error {
   override readonly name = 'ChatError';
   constructor(
-    /** A stable code: the server's (`muted`, `slow_mode`, `forbidden`, … — CHAT_ERROR_CODES) or a client one. */
+    /** A stable code: the server's (`muted`, `slow_mode`, `forbidden`, … — the protocol's chat catalog) or a client one. */
     readonly code: ChatErrorCode | ChatClientErrorCode,
     message: string,
     readonly details?: unknown,

@@ -2,7 +2,6 @@
 export { ChatClient, type ChatClientEvents, type ChatClientOptions, type ConnectionState } from './client';
 export { ChatChannel, type ChannelEvents, type JoinResult } from './channel';
 export { ChatError, type ChatClientErrorCode } from './errors';
-export { CHAT_ERROR_CODES } from '../generated/protocol';
 export type {
   AnyEventType,
   Attachment,
