@@ -13,6 +13,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { ControlPlaneConfig } from './config';
 import type { Clock } from './context';
+import { createAccess, type Access } from './http/access';
 import { UsageService } from './usage/service';
 
 /** The adapters a composition root opens; controlPlaneDeps builds the rest from them. */
@@ -43,12 +44,17 @@ export interface ControlPlaneDeps extends ControlPlaneAdapters {
   mail: Mailer;
   /** Plans, meters, quotas and invoices of this control plane: one per process, started with its workers. */
   usage: UsageService;
+  /**
+   * This node's caches of what authentication reads (API keys, apps, memberships, developer sessions), kept
+   * current by the other nodes' changes on the bus; started and closed with the service.
+   */
+  access: Access;
 }
 
-/** The control plane's dependencies from the adapters: the mailer the config names, and the usage service. */
+/** The control plane's dependencies from the adapters: the mailer the config names, the usage service, the caches. */
 export function controlPlaneDeps(adapters: ControlPlaneAdapters): ControlPlaneDeps {
   const { config } = adapters;
   const mail =
     adapters.mail ?? createMailer({ smtpUrl: config.SMTP_URL, dataDir: config.DATA_DIR, from: config.MAIL_FROM });
-  return { ...adapters, mail, usage: new UsageService(adapters) };
+  return { ...adapters, mail, usage: new UsageService(adapters), access: createAccess(adapters) };
 }

@@ -3,7 +3,6 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Duplex } from 'node:stream';
 import type { ControlPlaneDeps } from './deps';
 import { buildHttpApp, type RouteModule } from './http/app';
-import { createAccess } from './http/access';
 import { STORE_INDEXES } from './indexes';
 import { createDispatcher, type WebhookDispatcher } from './webhooks';
 import { opsModule } from './ops/routes';
@@ -67,9 +66,8 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
   const refreshSeconds = Math.max(5, Math.round(config.STATUS_PROBE_INTERVAL_MS / 1000));
   // This node's view of developer sessions, API keys, apps and memberships, kept current by the other nodes'
   // changes on the bus.
-  const access = createAccess(deps);
-  await access.start();
-  const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })], access);
+  await deps.access.start();
+  const http = buildHttpApp(deps, [...modules, opsModule({ metrics, status, refreshSeconds })]);
   let server: ServerType | undefined;
   let draining = false;
   let workers: Promise<void> | undefined;
@@ -111,7 +109,7 @@ export async function createControlPlane(deps: ControlPlaneDeps, modules: RouteM
       });
       await webhooks?.stop();
       await deps.usage.stop();
-      await access.close();
+      await deps.access.close();
     },
   };
 }

@@ -14,7 +14,6 @@ import { apiCors } from '../security/cors';
 import { FixedHeaders, fillIn, writeAhead } from '../security/headers';
 import { createRepos } from '../repos';
 import { createRateLimit } from '@beamline/core';
-import { createAccess, type Access } from './access';
 import { authenticate } from './auth';
 import { clientAddress } from './client-address';
 import type { HttpEnv } from './env';
@@ -54,11 +53,8 @@ async function discardBody(body: ReadableStream<Uint8Array> | null, maxBytes: nu
   }
 }
 
-export function buildHttpApp(
-  deps: ControlPlaneDeps,
-  extraModules: RouteModule[] = [],
-  access: Access = createAccess(deps),
-): ControlPlaneHttp {
+export function buildHttpApp(deps: ControlPlaneDeps, extraModules: RouteModule[] = []): ControlPlaneHttp {
+  const { access } = deps;
   const repos = createRepos(deps.store);
   const app = new OpenAPIHono<HttpEnv>({
     defaultHook: (result) => {
