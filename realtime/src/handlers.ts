@@ -1,6 +1,7 @@
 // Socket.IO transport of the chat verbs: validate, call the verb, map its errors to an error ack.
 import type { AckError, ChatErrorCode, ClientRequestName, ClientRequests, ClosingNotice } from '@beamline/protocol';
 import { CLIENT_REQUESTS, CLOSING_EVENT, REALTIME_LIMITS } from '@beamline/protocol';
+import { REQUEST_SCHEMAS, type RequestOf } from '@beamline/protocol/chat';
 import type { Socket } from 'socket.io';
 import {
   assertGuestMode,
@@ -22,7 +23,6 @@ import { DomainError } from '@beamline/core';
 import { channelPresence } from './presence';
 import { actionOf, grantsOf, principalOf, type Grant } from './permissions';
 import { channelOfRoom, rooms } from './rooms';
-import { REQUEST_SCHEMAS, type RequestOf } from './schemas';
 import type { RealtimeRuntime } from './runtime';
 import { assertMayWatch } from './watch';
 

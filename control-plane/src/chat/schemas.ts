@@ -1,6 +1,7 @@
 // Schemas of the chat REST API: one zod schema validates, documents and types each body.
 import { CHANNEL_TYPES, REALTIME_LIMITS, USER_ROLES } from '@beamline/protocol';
 import { ATTACHMENT_HOST } from '@beamline/chat';
+import { ChannelSchema as ChannelEntity, ChatMessageSchema } from '@beamline/protocol/chat';
 import { z } from '@hono/zod-openapi';
 import { AppIdParams, idParam } from '../http/schemas';
 
@@ -10,20 +11,7 @@ const userId = z
   .openapi({ description: "The end user's id in your system", example: 'user-42' });
 const userIds = z.array(userId).max(10_000);
 
-export const ChannelSchema = z
-  .object({
-    id: z.string(),
-    type: z.enum(CHANNEL_TYPES),
-    name: z.string().optional(),
-    membersOnly: z.boolean(),
-    members: z.array(z.string()).optional(),
-    moderators: z.array(z.string()).optional(),
-    slowModeSeconds: z.number().int(),
-    streamId: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string().optional(),
-  })
-  .openapi('Channel');
+export const ChannelSchema = ChannelEntity.openapi('Channel');
 
 export const ChannelInputSchema = z
   .strictObject({
@@ -38,24 +26,7 @@ export const ChannelInputSchema = z
 
 export const ChannelUpdateSchema = ChannelInputSchema.omit({ type: true }).openapi('ChannelUpdate');
 
-export const MessageSchema = z
-  .object({
-    id: z.string(),
-    channelId: z.string(),
-    userId: z.string(),
-    userName: z.string().optional(),
-    text: z.string(),
-    parentId: z.string().optional(),
-    attachments: z.array(z.object({ type: z.literal('image'), url: z.string() })).optional(),
-    reactions: z.record(z.string(), z.number()).optional(),
-    replyCount: z.number().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string().optional(),
-    deleted: z.boolean().optional(),
-    shadowed: z.boolean().optional(),
-    clientId: z.string().optional(),
-  })
-  .openapi('ChatMessage');
+export const MessageSchema = ChatMessageSchema.openapi('ChatMessage');
 
 export const MessageQuery = z.object({
   limit: z.coerce

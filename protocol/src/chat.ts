@@ -1,6 +1,16 @@
-// The zod schema of every client request: the handlers accept nothing else.
-import { CHANNEL_TYPES, REALTIME_LIMITS, type ClientRequestName } from '@beamline/protocol';
+// Chat's wire contract as zod schemas (`@beamline/protocol/chat`): the chat entities and every realtime client
+// request. Realtime validates requests with them; the types they infer are checked against the interfaces the SDK
+// carries (realtime.ts, events.ts), so the two cannot drift apart without a compile error.
 import { z } from 'zod';
+import type { ChatMessage } from './events';
+import {
+  CHANNEL_TYPES,
+  REALTIME_LIMITS,
+  type Attachment,
+  type Channel,
+  type ClientRequestName,
+  type ClientRequests,
+} from './realtime';
 
 export const channelId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a channel id is 1-64 of A-Z a-z 0-9 _ -');
 export const messageId = z.string().regex(/^msg_[A-Za-z0-9]{1,40}$/, 'not a message id');
@@ -23,6 +33,38 @@ const eventsFilter = z.strictObject({
 });
 
 export const channelTypeSchema = z.enum(CHANNEL_TYPES);
+
+/** A channel as clients receive it. */
+export const ChannelSchema = z.object({
+  id: z.string(),
+  type: channelTypeSchema,
+  name: z.string().optional(),
+  membersOnly: z.boolean(),
+  members: z.array(z.string()).optional(),
+  moderators: z.array(z.string()).optional(),
+  slowModeSeconds: z.number().int(),
+  streamId: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+});
+
+/** A stored message as clients receive it. */
+export const ChatMessageSchema = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  userId: z.string(),
+  userName: z.string().optional(),
+  text: z.string(),
+  parentId: z.string().optional(),
+  attachments: z.array(z.object({ type: z.literal('image'), url: z.string() })).optional(),
+  reactions: z.record(z.string(), z.number()).optional(),
+  replyCount: z.number().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+  deleted: z.boolean().optional(),
+  shadowed: z.boolean().optional(),
+  clientId: z.string().optional(),
+});
 
 export const REQUEST_SCHEMAS = {
   'channel.join': z.strictObject({ channelId }),
@@ -71,3 +113,15 @@ export const REQUEST_SCHEMAS = {
 } satisfies Record<ClientRequestName, z.ZodType>;
 
 export type RequestOf<N extends ClientRequestName> = z.infer<(typeof REQUEST_SCHEMAS)[N]>;
+
+/** True when A and B are each assignable to the other. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+
+// Drift between the schemas and the interfaces the SDK carries fails here.
+export type ContractChecks = [
+  Check<Same<z.infer<typeof ChannelSchema>, Channel>>,
+  Check<Same<z.infer<typeof ChatMessageSchema>, ChatMessage>>,
+  Check<Same<z.infer<typeof attachment>, Attachment>>,
+  Check<{ [N in ClientRequestName]: Same<RequestOf<N>, ClientRequests[N]['request']> }[ClientRequestName]>,
+];
