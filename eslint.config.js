@@ -24,6 +24,7 @@ export default tseslint.config(
       '**/src/main.ts',
       '**/src/config.ts',
       '**/test/**',
+      'testkit/**',
       'bench/**',
       'scripts/**',
       'vitest.config.ts',
@@ -33,7 +34,7 @@ export default tseslint.config(
   },
   {
     // Tests read untyped JSON from real servers.
-    files: ['**/test/**', 'bench/**'],
+    files: ['**/test/**', 'testkit/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -16,6 +16,7 @@ COPY media-edge/package.json media-edge/
 COPY sdks/js/package.json sdks/js/
 COPY dashboard/package.json dashboard/
 COPY all-in-one/package.json all-in-one/
+COPY testkit/package.json testkit/
 
 # Compiles the service to dist/main.js, with the dev dependencies, which stay in this stage.
 FROM manifests AS build

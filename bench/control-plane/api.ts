@@ -12,8 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort, waitFor } from '@beamline/core/testing';
 import { rmSync } from 'node:fs';
-import { ApiClient } from '../../control-plane/test/helpers';
-import { spawnPlatform, testEnv } from '../../all-in-one/test/harness';
+import { ApiClient, spawnPlatform, testEnv } from '@beamline/testkit';
 import { startCluster } from '../../scripts/cluster';
 
 const seconds = Number(process.argv[2] ?? 10);

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { freePort, waitFor } from '@beamline/core/testing';
-import { spawnPlatform, testEnv } from '../../all-in-one/test/harness';
+import { spawnPlatform, testEnv } from '@beamline/testkit';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 20);

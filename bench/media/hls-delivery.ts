@@ -4,7 +4,7 @@
 // same machine load. Run: npx tsx bench/media/hls-delivery.ts   (BENCH_SOURCE=1280x720 BENCH_SECONDS=5 BENCH_RUNS=3)
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
 import { chmodSync, cpSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { publish, startEdgeTest, waitForStatus } from '@beamline/testkit';
 import { median, spawnEdge, startNginx, wrk } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

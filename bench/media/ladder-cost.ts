@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { DEFAULT_PROFILE } from '../../control-plane/src/streams/profiles';
 import { ladderArgs } from '../../media-edge/src/ladder/args';
 import { fitProfile, variantNames } from '../../media-edge/src/ladder/profile';
-import { publish, startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { publish, startEdgeTest, waitForStatus } from '@beamline/testkit';
 import { ffmpegAloneTimed, median, processTimes, spawnEdge } from './support';
 
 const SOURCE = process.env.BENCH_SOURCE ?? '1280x720';

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { chromium, type Page } from 'playwright-core';
 import { segmentSecondsOf, type LadderProfile } from '../../media-edge/src/ladder/profile';
-import { startEdgeTest, waitForStatus } from '../../media-edge/test/support';
+import { startEdgeTest, waitForStatus } from '@beamline/testkit';
 import { median } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 46);

@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startTestPlatform } from '../../all-in-one/test/harness';
+import { startTestPlatform } from '@beamline/testkit';
 import { Platform } from '../../sdks/js/src/index';
 import { createTestApp } from '../../sdks/js/test/integration/helpers';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@beamline/core/testing';
 import { startDrill } from '../../deploy/test/drill';
-import { connect, type TestClient } from '../../realtime/test/harness';
+import { connect, type TestClient } from '@beamline/testkit';
 
 const minutes = Number(process.env.SOAK_MINUTES || 10);
 const warmupMs = Math.min(120_000, (minutes * 60_000) / 5);

@@ -9,8 +9,8 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort, waitFor } from '@beamline/core/testing';
-import { startTestPlatform, testEnv } from '../../all-in-one/test/harness';
-import { apiClient, newDeveloperApp } from '../../control-plane/test/integration/webhooks-support';
+import { newDeveloperApp, startTestPlatform, testEnv } from '@beamline/testkit';
+import { apiClient } from '../../control-plane/test/integration/webhooks-support';
 
 const events = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 32);

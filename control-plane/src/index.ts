@@ -4,3 +4,4 @@ export { parseControlPlaneConfig, controlPlaneEnv, type ControlPlaneConfig } fro
 export { controlPlaneDeps, type ControlPlaneAdapters, type ControlPlaneDeps } from './deps';
 export { systemClock } from './context';
 export type { RouteModule } from './http/app';
+export { PERMISSIONS, type PermissionName } from './permissions';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
 import { expect } from 'vitest';
-import { publish, type Publisher } from '../../media-edge/test/support';
+import { newDeveloperApp, publish, type Publisher } from '@beamline/testkit';
 import { startCluster, type Cluster, type ClusterOptions } from '../../scripts/cluster';
 
 export interface Drill {
@@ -68,22 +68,9 @@ export async function startDrill(
       ...opts.env,
     },
   });
-  const post = async (path: string, body: unknown, token?: string) =>
-    (await (
-      await fetch(`${cluster.urls.api}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      })
-    ).json()) as any;
-  const dev = await post('/v1/auth/register', {
-    email: `drill-${Date.now()}@example.com`,
-    password: 'a long enough password',
-    name: 'Drill',
-  });
-  const created = await post('/v1/apps', { name: 'Drill app' }, dev.accessToken);
-  const appId: string = created.app.id;
-  const basic = `Basic ${Buffer.from(`${created.apiKey.key}:${created.apiKey.secret}`).toString('base64')}`;
+  const dev = await newDeveloperApp(cluster.urls.api, { name: 'Drill', appName: 'Drill app' });
+  const appId = dev.appId;
+  const basic = `Basic ${Buffer.from(`${dev.key}:${dev.secret}`).toString('base64')}`;
   const api: Drill['api'] = (path, init = {}) =>
     fetch(`${cluster.urls.api}/v1/apps/${appId}${path}`, {
       ...init,

@@ -1,4 +1,4 @@
-// Test harness: realtime nodes on loopback over one store, a fresh app per test, real Socket.IO clients.
+// Test harness: realtime nodes on loopback over one store, a fresh app per test, testkit's Socket.IO clients.
 import {
   createEventPublisher,
   createLogger,
@@ -9,22 +9,17 @@ import {
   type DocumentStore,
   type EventBus,
 } from '@beamline/core';
-import { freePort, tempDir, waitFor } from '@beamline/core/testing';
+import { connect, freePort, tempDir, type TestClient } from '@beamline/testkit';
 import {
   newId,
   randomToken,
   SERVER_EVENT,
-  CLOSING_EVENT,
   type ChatMessage,
-  type ClientRequestName,
-  type ClientRequests,
-  type ClosingNotice,
   type EventEnvelope,
   type UserRole,
 } from '@beamline/protocol';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { io as connectClient, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { chatRepos, createChatServices, signUserToken, type ChannelDoc } from '@beamline/chat';
 import { localFirstBus } from '../src/local-first-bus';
@@ -176,75 +171,7 @@ export async function createApp(cluster: Pick<TestCluster, 'store' | 'box'>): Pr
   };
 }
 
-export interface TestClient {
-  socket: Socket;
-  events: EventEnvelope[];
-  closing: ClosingNotice[];
-  request<N extends ClientRequestName>(name: N, payload: unknown): Promise<Ack<N>>;
-  /** Any emit, for bad-input tests. */
-  raw(name: string, ...args: unknown[]): Promise<unknown>;
-  eventsOf(type: string): EventEnvelope[];
-  close(): void;
-}
-
-type Ack<N extends ClientRequestName> =
-  | ({ ok: true } & ClientRequests[N]['reply'])
-  | { ok?: undefined; error: { code: string; message: string; details?: unknown } };
-
-export async function connect(
-  url: string,
-  token: string,
-  opts: { reconnection?: boolean; waitConnected?: boolean } = {},
-): Promise<TestClient> {
-  const socket = connectClient(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: opts.reconnection ?? false,
-    forceNew: true,
-  });
-  const events: EventEnvelope[] = [];
-  const closing: ClosingNotice[] = [];
-  socket.on(SERVER_EVENT, (e: EventEnvelope) => events.push(e));
-  socket.on(CLOSING_EVENT, (n: ClosingNotice) => closing.push(n));
-  if (opts.waitConnected ?? true) {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (err) => reject(err));
-    });
-  }
-  const raw = (name: string, ...args: unknown[]) => socket.timeout(5000).emitWithAck(name, ...args);
-  return {
-    socket,
-    events,
-    closing,
-    request: (name, payload) => raw(name, payload) as Promise<never>,
-    raw,
-    eventsOf: (type) => events.filter((e) => e.type === type),
-    close: () => socket.disconnect(),
-  };
-}
-
-/** Resolves with the connect_error of a refused handshake. */
-export function refusal(url: string, token: unknown): Promise<{ message: string; data?: { code: string } }> {
-  return new Promise((resolve, reject) => {
-    const socket = connectClient(url, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    socket.once('connect', () => {
-      socket.disconnect();
-      reject(new Error('the handshake was accepted'));
-    });
-    socket.once('connect_error', (err: Error & { data?: { code: string } }) => {
-      socket.disconnect();
-      resolve(err);
-    });
-  });
-}
-
-export { waitFor };
+export { connect, refusal, waitFor, type TestClient } from '@beamline/testkit';
 
 /** A channel written into the store as the control plane writes one; `extra` overrides its fields. */
 export async function insertChannel(

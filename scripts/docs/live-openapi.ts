@@ -1,5 +1,5 @@
 // Reads the OpenAPI document the way a client sees it: from /openapi.json of a fresh in-process platform.
-import { startTestPlatform } from '../../all-in-one/test/harness';
+import { startTestPlatform } from '@beamline/testkit';
 
 export type OpenApiDocument = {
   openapi: string;

@@ -1,7 +1,6 @@
 // Every acknowledged write survives kill -9: the real `npm start` process, killed without warning.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../../control-plane/test/helpers';
-import { spawnPlatform, testEnv, type PlatformProcess } from '../harness';
+import { ApiClient, type PlatformProcess, spawnPlatform, testEnv } from '@beamline/testkit';
 import { rmSync } from 'node:fs';
 
 let running: PlatformProcess | undefined;

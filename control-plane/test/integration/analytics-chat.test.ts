@@ -1,8 +1,7 @@
 // Chat usage from real sockets: realtime (in the all-in-one platform) reports connections, joins, messages
 // and reactions over the bus; the control plane's meters and analytics count them, per app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { connect, waitFor, type TestClient } from '../../../realtime/test/harness';
+import { connect, startTestPlatform, type TestClient, type TestPlatform, waitFor } from '@beamline/testkit';
 import { ApiClient } from '../helpers';
 
 let platform: TestPlatform;

@@ -7,8 +7,9 @@ import { EDGE_SIGNATURE_HEADER, signEdgeRequest } from '@beamline/core';
 import { waitFor } from '@beamline/core/testing';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ControlPlaneClient, type UsageReport } from '../../../media-edge/src/control-plane';
-import { publish, startEdgeTest, waitForStatus, type EdgeTest } from '../../../media-edge/test/support';
+import { ControlPlaneClient } from '@beamline/media-edge';
+import type { UsageReport } from '@beamline/protocol/edge';
+import { publish, startEdgeTest, waitForStatus, type EdgeTest } from '@beamline/testkit';
 
 const EDGE_SECRET = 'analytics-edge-secret-0123456789';
 const WATCH_MS = 60_000;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealtimeNode, type RealtimeNode } from '../../../realtime/src/server';
+import { createRealtimeNode, type RealtimeNode } from '@beamline/realtime';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
 
 type App = { appId: string; key: string; secret: string };

@@ -3,8 +3,7 @@
 // and bad input. Runs over real HTTP on loopback.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { connect } from '../../../realtime/test/harness';
+import { connect, startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { PERMISSIONS, type PermissionName } from '../../src/permissions';
 import { ApiClient, type Auth } from '../helpers';
 import { makeTenant, NAME_PARAMS, type Tenant } from './tenant-fixture';

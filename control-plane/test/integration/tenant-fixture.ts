@@ -5,9 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { waitFor } from '@beamline/core/testing';
 import { signUserToken } from '@beamline/chat';
 import { expect } from 'vitest';
-import type { TestPlatform } from '../../../all-in-one/test/harness';
-import { publish } from '../../../media-edge/test/support';
-import { connect, type TestClient } from '../../../realtime/test/harness';
+import { connect, publish, type TestClient, type TestPlatform } from '@beamline/testkit';
 import type { ApiClient, Auth } from '../helpers';
 
 const PNG = Buffer.from(

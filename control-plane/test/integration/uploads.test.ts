@@ -5,9 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { signUserToken } from '@beamline/chat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { connect, type TestClient } from '../../../realtime/test/harness';
-import { ChatClient } from '../../../sdks/js/src/chat';
+import { connect, startTestPlatform, type TestClient, type TestPlatform } from '@beamline/testkit';
+import { ChatClient } from '@beamline/sdk/chat';
 import { ApiClient } from '../helpers';
 
 const PNG = Buffer.from(

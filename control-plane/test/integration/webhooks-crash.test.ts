@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { spawnPlatform, startTestPlatform, testEnv, type PlatformProcess } from '../../../all-in-one/test/harness';
+import { spawnPlatform, startTestPlatform, testEnv, type PlatformProcess } from '@beamline/testkit';
 import { apiClient, newDeveloperApp, sleep, startReceiver, type Receiver } from './webhooks-support';
 
 const EVENTS = 500;

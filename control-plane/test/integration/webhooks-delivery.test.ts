@@ -1,8 +1,8 @@
 // Webhook delivery end to end: a real platform, real HTTP receivers on loopback, events from the outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { verifyWebhook, WebhookVerificationError } from '../../../sdks/js/src/webhooks';
+import { startTestPlatform, type TestPlatform } from '@beamline/testkit';
+import { verifyWebhook, WebhookVerificationError } from '@beamline/sdk/webhooks';
 import pkg from '../../package.json' with { type: 'json' };
 import { apiClient, newDeveloperApp, sleep, startReceiver, type Api, type Receiver } from './webhooks-support';
 

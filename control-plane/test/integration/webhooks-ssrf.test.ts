@@ -1,7 +1,7 @@
 // The SSRF guard over the real API: loopback, private, link-local and metadata destinations are refused
 // unless WEBHOOK_ALLOWED_HOSTS allows them. Only registration is exercised here: no traffic leaves loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
+import { startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { apiClient, newDeveloperApp, startReceiver, type Api, type Receiver } from './webhooks-support';
 
 // The platform runs one at a time per process (the media edge holds process-wide state), so each

@@ -3,7 +3,7 @@
 import { setServers } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
-import { startTestDnsServer, type TestDnsServer } from '../dns-server';
+import { startTestDnsServer, type TestDnsServer } from '@beamline/testkit/dns-server';
 
 let t: TestControlPlane;
 let dns: TestDnsServer;

@@ -2,14 +2,12 @@
 // untouched, and a verified custom domain serving only its app's branded player page.
 import { readdirSync } from 'node:fs';
 import { setServers } from 'node:dns';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDnsServer, type TestDnsServer } from '../dns-server';
+import { ensureDashboardBuilt, ROOT } from '@beamline/testkit/dashboard-build';
+import { startTestDnsServer, type TestDnsServer } from '@beamline/testkit/dns-server';
 import { buildTestControlPlane, type TestControlPlane } from '../helpers';
-import { ensureDashboardBuilt } from '../../../dashboard/test/build';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const dist = `${root}dashboard/dist`;
+const dist = `${ROOT}dashboard/dist`;
 let t: TestControlPlane;
 let dns: TestDnsServer;
 

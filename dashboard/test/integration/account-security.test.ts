@@ -5,8 +5,14 @@
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ensureDashboardBuilt, launchChromium, screenshot, watchConsole } from '../browser';
+import {
+  ensureDashboardBuilt,
+  launchChromium,
+  screenshot,
+  startTestPlatform,
+  type TestPlatform,
+  watchConsole,
+} from '@beamline/testkit';
 
 let platform: TestPlatform;
 let browser: Browser;

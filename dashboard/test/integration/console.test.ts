@@ -4,9 +4,16 @@
 import { setServers } from 'node:dns';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDnsServer, type TestDnsServer } from '../../../control-plane/test/dns-server';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ensureDashboardBuilt, launchChromium, screenshot, watchConsole } from '../browser';
+import {
+  ensureDashboardBuilt,
+  launchChromium,
+  screenshot,
+  startTestDnsServer,
+  startTestPlatform,
+  type TestDnsServer,
+  type TestPlatform,
+  watchConsole,
+} from '@beamline/testkit';
 
 const HOST = 'live.brand.test';
 const PNG = Buffer.from(

@@ -6,8 +6,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { verifyWebhookSignature } from '@beamline/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ensureDashboardBuilt, launchChromium, publishTestStream, screenshot, watchConsole } from '../browser';
+import {
+  ensureDashboardBuilt,
+  launchChromium,
+  publish,
+  screenshot,
+  startTestPlatform,
+  type TestPlatform,
+  watchConsole,
+} from '@beamline/testkit';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -171,7 +178,7 @@ describe('going live', () => {
     await viewerA.getByPlaceholder('Send a message').waitFor();
     await viewerA.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
 
-    const publisher = publishTestStream(`${state.rtmpUrl}/${state.streamKey}`, 40);
+    const publisher = publish(`${state.rtmpUrl}/${state.streamKey}`, { seconds: 40 });
     try {
       await expect
         .poll(() => page.getByTestId('stream-status').textContent(), { timeout: 25_000, interval: 100 })

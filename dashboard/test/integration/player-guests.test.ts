@@ -3,8 +3,14 @@
 // the tab's storage); a signed stream's page without a playback token shows that it is private and nothing of it.
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ensureDashboardBuilt, launchChromium, screenshot, watchConsole } from '../browser';
+import {
+  ensureDashboardBuilt,
+  launchChromium,
+  screenshot,
+  startTestPlatform,
+  type TestPlatform,
+  watchConsole,
+} from '@beamline/testkit';
 
 let platform: TestPlatform;
 let browser: Browser;

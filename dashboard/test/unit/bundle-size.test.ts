@@ -1,7 +1,7 @@
 // The dashboard is split per route, and what the first screen of each entry point needs stays under 250 KB of
 // gzipped JavaScript: log-in (signed out), the apps list (signed in), and the player page while live.
 import { describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt, ROOT } from '../browser';
+import { ensureDashboardBuilt, ROOT } from '@beamline/testkit/dashboard-build';
 import { readManifest, routeWeight } from '../bundle';
 
 const LIMIT = 250 * 1024;

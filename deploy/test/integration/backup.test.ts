@@ -5,9 +5,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { tempDir } from '@beamline/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../../control-plane/test/helpers';
-import { startPlatform } from '../../../all-in-one/src/platform';
-import { startTestPlatform, testEnv } from '../../../all-in-one/test/harness';
+import { ApiClient, startTestPlatform, testEnv } from '@beamline/testkit';
+import { startPlatform } from '@beamline/all-in-one';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cleanup: (() => void | Promise<void>)[] = [];

@@ -4,7 +4,7 @@
 // of the cross-node gap are in the history clients fill gaps from.
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type TestClient } from '../../../realtime/test/harness';
+import { connect, type TestClient } from '@beamline/testkit';
 import { startDrill, type Drill } from '../drill';
 
 const CLIENTS = 100;

@@ -1,7 +1,7 @@
 // /metrics on every service, readiness that drains first, and the public status page with its incidents.
 import { freePort, waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
+import { startTestPlatform, type TestPlatform } from '@beamline/testkit';
 
 let platform: TestPlatform;
 let deadPort: number;

@@ -2,7 +2,7 @@
 // serves for SHUTDOWN_DRAIN_MS, then it stops accepting, finishes its work, tells publishers, and exits 0.
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../../realtime/test/harness';
+import { connect } from '@beamline/testkit';
 import { startDrill, type Drill } from '../drill';
 
 let drill: Drill;

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { controlPlaneEnv } from '../../../control-plane/src/config';
-import { mediaEdgeEnv } from '../../../media-edge/src/config';
-import { realtimeEnv } from '../../../realtime/src/config';
+import { controlPlaneEnv } from '@beamline/control-plane';
+import { mediaEdgeEnv } from '@beamline/media-edge';
+import { realtimeEnv } from '@beamline/realtime';
 import { SERVICES, type Service } from '../../../scripts/build/services';
 
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -2,7 +2,7 @@
 // edge encodes in real time raises none. Real ffmpeg publishers over RTMP, the event received through a webhook.
 import { waitFor } from '@beamline/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../../control-plane/test/integration/webhooks-support';
+import { startReceiver, type Receiver } from '@beamline/testkit';
 import { publish, startEdgeTest, waitForStatus, type EdgeTest, type Publisher } from '../support';
 
 interface QualityDrop {

@@ -5,8 +5,7 @@ import { hmacKey } from '@beamline/core';
 import { CLIENT_REQUESTS, type ClientRequestName } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ApiClient } from '../../../control-plane/test/helpers';
+import { ApiClient, startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { connect, waitFor, type TestClient } from '../harness';
 
 let platform: TestPlatform;

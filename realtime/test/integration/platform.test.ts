@@ -1,7 +1,6 @@
 // Realtime inside the all-in-one platform: the chat REST API and the socket agree, through real HTTP and Socket.IO.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../all-in-one/test/harness';
-import { ApiClient } from '../../../control-plane/test/helpers';
+import { ApiClient, startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { connect, refusal, waitFor, type TestClient } from '../harness';
 
 let platform: TestPlatform;

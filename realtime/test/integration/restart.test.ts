@@ -4,8 +4,7 @@
 import { rmSync } from 'node:fs';
 import type { ChatMessage } from '@beamline/protocol';
 import { afterAll, expect, it } from 'vitest';
-import { spawnPlatform, testEnv, type PlatformProcess } from '../../../all-in-one/test/harness';
-import { ApiClient } from '../../../control-plane/test/helpers';
+import { ApiClient, type PlatformProcess, spawnPlatform, testEnv } from '@beamline/testkit';
 import { ChatView, connect, messageOrder, waitFor } from '../harness';
 
 let running: PlatformProcess | undefined;

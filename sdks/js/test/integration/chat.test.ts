@@ -2,7 +2,7 @@
 // realtime service (kill -9 of the platform process) with no missing and no duplicate message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { spawnPlatform, testEnv, type PlatformProcess } from '../../../../all-in-one/test/harness';
+import { spawnPlatform, testEnv, type PlatformProcess } from '@beamline/testkit';
 import { Platform } from '../../src/index';
 import { ChatClient, ChatError, type ChatMessage } from '../../src/chat/index';
 import { createTestApp } from './helpers';

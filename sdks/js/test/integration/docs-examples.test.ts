@@ -2,12 +2,12 @@
 // SDK's own sources, so a renamed method or a changed type fails the build, not the reader.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { ROOT } from '@beamline/testkit';
 import { listFiles } from '../../../../scripts/docs/files';
 import { codeBlocks } from './markdown';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
 const SDK = join(ROOT, 'sdks/js/src');
 // Inside the checkout so examples importing react or Node's types resolve from the workspace.
 const WORK = join(ROOT, `.docs-check-${process.pid}`);

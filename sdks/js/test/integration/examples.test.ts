@@ -1,16 +1,14 @@
 // The examples/ folder runs: the Node backend against the platform, the static page in Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, waitFor } from '@beamline/core/testing';
-import { startTestPlatform, type TestPlatform } from '../../../../all-in-one/test/harness';
+import { freePort, ROOT, startTestPlatform, waitFor, type TestPlatform } from '@beamline/testkit';
 import { decodeToken } from '../../src/index';
 import { createTestApp } from './helpers';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
 const APP_JS = join(ROOT, 'examples/static-page/app.js'); // git-ignored build output, as the README builds it
 let platform: TestPlatform | undefined;
 let backend: ChildProcess | undefined;

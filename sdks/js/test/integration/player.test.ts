@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { startTestPlatform, type TestPlatform } from '../../../../all-in-one/test/harness';
-import { publish, type Publisher } from '../../../../media-edge/test/support';
+import { publish, type Publisher, startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { Platform } from '../../src/index';
 import { createTestApp } from './helpers';
 

@@ -2,14 +2,12 @@
 // builds is opened in Chromium (chat connects, a message round-trips, the live stream plays).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, waitFor } from '@beamline/core/testing';
-import { testEnv } from '../../../../all-in-one/test/harness';
+import { freePort, ROOT, testEnv, waitFor } from '@beamline/testkit';
 import { codeBlocks } from './markdown';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
 // Inside the checkout, as the quickstart asks, so `@beamline/sdk` resolves from the workspace.
 const WORK = join(ROOT, `.quickstart-${process.pid}`);
 const ENV_FILE = join(WORK, '.env.sh');

@@ -2,8 +2,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../../../../all-in-one/test/harness';
-import { PERMISSIONS, type PermissionName } from '../../../../control-plane/src/permissions';
+import { startTestPlatform, type TestPlatform } from '@beamline/testkit';
+import { PERMISSIONS, type PermissionName } from '@beamline/control-plane';
 import { Platform, PlatformError, type RequestInfo } from '../../src/index';
 import { Resource } from '../../src/server/resource';
 import { createTestApp, type TestApp } from './helpers';

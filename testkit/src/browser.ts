@@ -1,11 +1,8 @@
 // Browser tests' tools: Debian's Chromium driven by playwright-core (never a downloaded browser), the dashboard
-// build they need, screenshots into artifacts/, and an ffmpeg publisher like OBS.
-import { spawn, type ChildProcess } from 'node:child_process';
+// build they need and screenshots into artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from './build';
-
-export { ensureDashboardBuilt, ROOT } from './build';
+import { ROOT } from './dashboard-build';
 
 export const SCREENSHOTS = `${ROOT}artifacts/screenshots`;
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,53 +36,4 @@ export function watchConsole(page: Page, into: string[]): void {
     if (m.type() === 'error') into.push(`${page.url()}: ${m.text()}`);
   });
   page.on('pageerror', (err) => into.push(`${page.url()}: ${err.message}`));
-}
-
-/** Publishes a generated picture and tone over RTMP in real time, as OBS would. */
-export function publishTestStream(url: string, seconds: number): { proc: ChildProcess; stop(): Promise<void> } {
-  const proc = spawn(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=30',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:sample_rate=48000',
-      '-t',
-      String(seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '30',
-      '-pix_fmt',
-      'yuv420p',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-f',
-      'flv',
-      url,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return {
-    proc,
-    stop: async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGINT');
-      await exited;
-    },
-  };
 }

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
-import { startPlatform, type RunningPlatform } from '../src/platform';
+import { startPlatform, type RunningPlatform } from '@beamline/all-in-one';
 
 export interface TestPlatform extends RunningPlatform {
   env: Record<string, string>;
