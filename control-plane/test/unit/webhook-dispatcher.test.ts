@@ -95,10 +95,10 @@ it('leaves an attempt whose lease ran low to a later claim, and sends every even
   const app = await appWithEndpoints('hook');
   const ids: string[] = [];
   for (let i = 1; i <= 3; i++) {
-    ids.push(
-      (await t.deps.events.publish(app.appId, 'stream.updated', { streamId: `str_${i}`, changes: ['name'] })).id,
-    );
-    await new Promise((r) => setTimeout(r, 5)); // distinct createdAt, so the outbox order is e1, e2, e3
+    const event = await t.deps.events.publish(app.appId, 'stream.updated', { streamId: `str_${i}`, changes: ['name'] });
+    ids.push(event.id);
+    // distinct createdAt (the publisher stamps wall-clock time), so the outbox order is e1, e2, e3
+    await waitFor(() => Date.now() > Date.parse(event.createdAt), { intervalMs: 1, what: 'the next millisecond' });
   }
 
   // Each attempt takes 4.5 s of the fake clock: e1 (claimed with e2 at 0 s) ends at 4.5 s, when e2's lease has

@@ -5,7 +5,7 @@ import { afterAll, expect, it } from 'vitest';
 import { InProcessBus } from '../../src/bus';
 import { createEventPublisher, EVENTS_TOPIC, type StoredEvent } from '../../src/events';
 import { DuplicateKeyError, EmbeddedStore } from '../../src/store';
-import { tempDir } from '../../testing';
+import { tempDir, waitFor } from '../../testing';
 
 const dir = tempDir();
 const store = new EmbeddedStore({ dataDir: dir.path });
@@ -21,7 +21,14 @@ afterAll(async () => {
 });
 
 const data = { streamId: 'str_1', changes: ['name'] as 'name'[] };
-const settle = () => new Promise((r) => setTimeout(r, 20));
+let markers = 0;
+/** Returns once everything published so far was delivered: the in-process bus keeps order, so a marker sent last
+ * is heard last. */
+async function settle(): Promise<void> {
+  const marker = `evt_marker${++markers}`;
+  await bus.publish(EVENTS_TOPIC, { id: marker });
+  await waitFor(() => heard.includes(marker), { what: 'the marker on the bus' });
+}
 
 it('keeps one outbox event per given id, and puts it on the bus each time it is published', async () => {
   await ready;

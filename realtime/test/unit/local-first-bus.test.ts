@@ -1,12 +1,19 @@
 // A node's own events reach its subscribers once, at publish time; the other nodes hear them through the bus.
 import { InProcessBus } from '@beamline/core';
+import { waitFor } from '@beamline/core/testing';
 import { expect, it } from 'vitest';
 import { localFirstBus } from '../../src/local-first-bus';
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
-
 it('delivers a published event here at once and once, there through the shared bus, and others as they come', async () => {
   const shared = new InProcessBus();
+  // The shared bus delivers in order: once a marker sent after everything else is heard, all before it was too.
+  const markers: number[] = [];
+  await shared.subscribe('marker', (m) => void markers.push(m as number));
+  const settle = async () => {
+    const marker = markers.length + 1;
+    await shared.publish('marker', marker);
+    await waitFor(() => markers.includes(marker), { what: 'the marker' });
+  };
   const [a, b] = [localFirstBus(shared), localFirstBus(shared)];
   const heard = { a: [] as unknown[], b: [] as unknown[] };
   const offA = await a.subscribe('events', (m) => heard.a.push(m));
