@@ -156,7 +156,7 @@ describe('chat and API counts', () => {
       const usage = (await api.call('GET', v1('/usage'), { auth })).body;
       return Object.fromEntries(usage.meters.map((m: { meter: string; value: number }) => [m.meter, m.value]));
     };
-    await new Promise((r) => setTimeout(r, 400));
+    await deps.usage.flush(); // what the flush timer does, now: the counts heard on the bus reach the store
     const m = await meters();
     expect(m.chat_messages).toBe(3);
     expect(m.chat_mau).toBe(4);
