@@ -65,8 +65,16 @@ describe('chat metering', () => {
     // reconnecting the same user does not make another monthly user
     carol.close();
     clients.push(await connect(platform.urls.realtime!, await app.userToken('carol')));
-    await new Promise((r) => setTimeout(r, 600));
-    expect((await app.meters()).chat_mau).toBe(3);
+    // a new user after her: once dave is counted, so is carol's reconnection (the bus keeps their order)
+    clients.push(await connect(platform.urls.realtime!, await app.userToken('dave')));
+    const after = await waitFor(
+      async () => {
+        const now = await app.meters();
+        return now.chat_mau >= 4 ? now : null;
+      },
+      { timeoutMs: 10_000, what: 'the new user to be counted' },
+    );
+    expect(after.chat_mau).toBe(4);
     const theirs = await other.meters();
     expect([theirs.chat_messages, theirs.chat_mau]).toEqual([0, 0]);
   });

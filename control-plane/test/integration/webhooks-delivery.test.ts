@@ -4,7 +4,7 @@ import { waitFor } from '@beamline/core/testing';
 import { startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { verifyWebhook, WebhookVerificationError } from '@beamline/sdk/webhooks';
 import pkg from '../../package.json' with { type: 'json' };
-import { apiClient, newDeveloperApp, sleep, startReceiver, type Api, type Receiver } from './webhooks-support';
+import { apiClient, newDeveloperApp, startReceiver, type Api, type Receiver } from './webhooks-support';
 
 interface Attempt {
   status: number | null;
@@ -55,7 +55,14 @@ describe('retries', () => {
     });
 
     await waitFor(() => r.received.length >= 4, { timeoutMs: 20_000, what: '4 attempts' });
-    await sleep(2_000); // nothing more may come after the 200
+    // the delivery's final state: nothing more is scheduled after the 200
+    const log = await waitFor(
+      async () => {
+        const res = await deliveries(token, appId, hook.id);
+        return res.body.data[0]?.status === 'succeeded' ? res.body : null;
+      },
+      { timeoutMs: 20_000, what: 'the delivery to succeed' },
+    );
     expect(r.received).toHaveLength(4);
     expect(new Set(r.received.map((x) => x.headers['webhook-id']))).toEqual(new Set([event.id]));
     const gaps = r.received.slice(1).map((x, i) => x.at - r.received[i]!.at);
@@ -68,10 +75,6 @@ describe('retries', () => {
       expect(JSON.parse(x.body)).toMatchObject({ id: event.id, type: 'stream.created', appId, data: { name: 'One' } });
     }
 
-    const log = await waitFor(async () => {
-      const res = await deliveries(token, appId, hook.id);
-      return res.body.data[0]?.status === 'succeeded' ? res.body : null;
-    });
     expect(log.data).toHaveLength(1);
     const d = log.data[0];
     expect(d).toMatchObject({ eventId: event.id, eventType: 'stream.created', attemptCount: 4, lastStatus: 200 });
@@ -96,14 +99,17 @@ describe('retries', () => {
       startedAt: new Date().toISOString(),
     });
     await waitFor(() => r.received.length >= 2, { timeoutMs: 10_000, what: '2 attempts' });
-    await sleep(1_500);
+    // the delivery's final state: the 410 ends it, nothing more is scheduled
+    const log = await waitFor(
+      async () => {
+        const res = await deliveries(token, appId, hook.id, '?status=failed');
+        return res.body.data.length === 1 ? res.body : null;
+      },
+      { timeoutMs: 10_000, what: 'the delivery to fail' },
+    );
     expect(r.received).toHaveLength(2);
     expect(JSON.parse(r.received[0]!.body).type).toBe('stream.live');
     expect(r.received[1]!.at - r.received[0]!.at).toBeGreaterThanOrEqual(1_950);
-    const log = await waitFor(async () => {
-      const res = await deliveries(token, appId, hook.id, '?status=failed');
-      return res.body.data.length === 1 ? res.body : null;
-    });
     expect(log.data[0].attempts.map((a: Attempt) => [a.status, a.outcome])).toEqual([
       [429, 'retry'],
       [410, 'failed'],
@@ -172,10 +178,11 @@ describe('endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: false, status: 503, responseExcerpt: 'down for maintenance' });
     expect(res.body.latencyMs).toBeGreaterThanOrEqual(0);
-    await sleep(1_500);
-    expect(r.received).toHaveLength(1); // a test is sent once, never retried
+    // a test is sent once, never retried: its delivery is final (failed, no next attempt) as soon as it answers
     const log = await deliveries(token, appId, hook.id);
     expect(log.body.data).toMatchObject([{ id: res.body.deliveryId, test: true, status: 'failed', attemptCount: 1 }]);
+    expect(log.body.data[0].nextAttemptAt ?? null).toBeNull();
+    expect(r.received).toHaveLength(1);
   });
 
   it('an endpoint that keeps failing is disabled, webhook.disabled is sent, and failed deliveries can be sent again', async () => {
@@ -198,9 +205,13 @@ describe('endpoints', () => {
     expect(got.body).toMatchObject({ enabled: false });
     expect(got.body.disabledReason).toMatch(/2 deliveries in a row failed/);
 
+    // nothing goes to a disabled endpoint: once an enabled one subscribed to the same event has it, the dispatcher
+    // has sent the event wherever it goes
+    const sibling = await receiver();
+    await register(token, appId, sibling.url, ['stream.created']);
     await platform.controlPlane.events.publish(appId, 'stream.created', { streamId: 'c', name: 'c' });
-    await sleep(500);
-    expect(failing.received).toHaveLength(2); // nothing goes to a disabled endpoint
+    await waitFor(() => sibling.received.length >= 1, { timeoutMs: 10_000, what: 'the event at the enabled endpoint' });
+    expect(failing.received).toHaveLength(2);
 
     healthy = true;
     const enabled = await api.call('PATCH', `/v1/apps/${appId}/webhooks/${hook.id}`, {
@@ -287,7 +298,12 @@ describe('endpoints', () => {
     await platform.controlPlane.events.publish(b.appId, 'stream.created', { streamId: 'b', name: 'b' });
     const evA = await platform.controlPlane.events.publish(a.appId, 'stream.created', { streamId: 'a', name: 'a' });
     await waitFor(() => ra.received.length >= 1, { what: "A's event" });
-    await sleep(500);
+    // B's event came first in the outbox; once A's delivery is final, nothing else is on its way to A
+    const log = await waitFor(async () => {
+      const res = await deliveries(a.token, a.appId, hookA.id);
+      return res.body.data[0]?.status === 'succeeded' ? res.body : null;
+    });
+    expect(log.data).toHaveLength(1);
     expect(ra.received.map((x) => x.headers['webhook-id'])).toEqual([evA.id]);
   });
 });

@@ -82,6 +82,8 @@ it('prunes dispatched events past retention and keeps the delivery log readable'
     data: {},
   } as never);
   await outbox.updateOne({ id: 'evt_waiting' }, { set: { claimedUntil: '2999-01-01T00:00:00.000Z' } as never });
-  await new Promise((r) => setTimeout(r, 300));
+  // two passes, so that at least one started (and pruned) after the insert
+  await cp.webhooks!.poke();
+  await cp.webhooks!.poke();
   expect(await outbox.count({ id: 'evt_waiting' })).toBe(1);
 });

@@ -30,5 +30,3 @@ export function apiClient(base: string): Api {
     },
   };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
