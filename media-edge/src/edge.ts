@@ -37,6 +37,8 @@ export interface MediaEdge {
   live: ReadonlyMap<string, LiveStream>;
   /** Answers /readyz with 503 from now on while still serving (the first step of a graceful stop). */
   drain(): void;
+  /** Closes the usage interval now and sends every queued report, as the USAGE_INTERVAL_MS timer does. */
+  reportUsage(): Promise<void>;
   /** Stops ingest, ends live sessions (publishers are disconnected, recordings finalised), then closes HLS. */
   close(): Promise<void>;
 }
@@ -231,6 +233,7 @@ export async function createMediaEdge(deps: MediaEdgeDeps): Promise<MediaEdge> {
     events,
     live: streams,
     drain: ops.drain,
+    reportUsage: () => reporter.tick(Date.now(), liveInfo()),
     close: async () => {
       ops.drain();
       clearInterval(usageTimer);

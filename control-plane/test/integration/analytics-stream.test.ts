@@ -145,8 +145,8 @@ describe('analytics from a real stream', () => {
         timeoutMs: 30_000,
         what: 'the publisher to be gone',
       });
-      // the edge reports every second; wait until it has nothing left to send about this stream
-      await new Promise((r) => setTimeout(r, 3_000));
+      // the viewers are done and the stream is over: one more report now and the edge has nothing left to send
+      await t.platform.mediaEdge.reportUsage();
 
       const tl = (await t.call('GET', `/analytics/streams/${stream.id}/timeline?range=24h`)).body;
       const total = (field: string) => tl.points.reduce((n: number, p: Record<string, number>) => n + p[field]!, 0);
