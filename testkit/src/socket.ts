@@ -17,6 +17,11 @@ export interface TestClient {
   /** Any emit, for bad-input tests. */
   raw(name: string, ...args: unknown[]): Promise<unknown>;
   eventsOf(type: string): EventEnvelope[];
+  /**
+   * Resolves once everything the node sent this socket before it handles this call has arrived: the answer to a
+   * request comes after it on the same connection (a refused `history`, which changes nothing).
+   */
+  settle(): Promise<void>;
   close(): void;
 }
 
@@ -53,6 +58,7 @@ export async function connect(
     request: (name, payload) => raw(name, payload) as Promise<never>,
     raw,
     eventsOf: (type) => events.filter((e) => e.type === type),
+    settle: async () => void (await raw('history', {})),
     close: () => socket.disconnect(),
   };
 }

@@ -210,8 +210,9 @@ describe('connections and events', () => {
     await cluster.publisher.publish(app.appId, 'viewer.count.update', { streamId: 'str_two', viewers: 3 });
     await cluster.publisher.publish(app.appId, 'webhook.disabled', { webhookId: 'whk_1', reason: 'failing' });
     await cluster.publisher.publish(app.appId, 'custom', { name: 'score', payload: { home: 1 } });
-    await waitFor(() => all.events.length >= 3);
-    await new Promise((r) => setTimeout(r, 200));
+    // 'custom' went last: once all has it, the node has sent every event; each socket's next answer comes after them
+    await waitFor(() => all.eventsOf('custom').length > 0);
+    await Promise.all([all.settle(), one.settle(), none.settle()]);
     expect(all.events.map((e) => e.type).sort()).toEqual(['custom', 'stream.live', 'viewer.count.update']);
     expect(one.events.map((e) => e.type)).toEqual(['stream.live']);
     expect(none.events).toEqual([]);

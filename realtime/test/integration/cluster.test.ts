@@ -190,7 +190,9 @@ describe('two nodes through Redis', () => {
       startedAt: new Date().toISOString(),
     });
     await waitFor(() => a.eventsOf('stream.live').length > 0 && a.eventsOf('chat.message.new').length > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    // an event of app two after them, on the same bus: once b has it, anything of app one would have come first
+    await cluster.publisher.publish(two.appId, 'custom', { name: 'marker', payload: {} });
+    await waitFor(() => b.eventsOf('custom').length > 0, { what: 'the marker' });
     expect(b.events.filter((e) => e.appId !== two.appId)).toEqual([]);
     expect(b.eventsOf('chat.message.new')).toEqual([]);
     const hist = await b.request('history', { channelId: chnOne });

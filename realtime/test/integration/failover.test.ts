@@ -95,7 +95,7 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
       const clientId = `s${i}-${n}`;
       for (;;) {
         if (!view.client.socket.connected) {
-          await new Promise((r) => setTimeout(r, 50));
+          await waitFor(() => view.client.socket.connected, { timeoutMs: 20_000, what: 'the client to reconnect' });
           continue;
         }
         try {
@@ -106,6 +106,7 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
             acked.set(clientId, ack.message.id);
             break;
           }
+          // re-joining after a reconnect is under way: back off a little rather than flood the node
           if (ack.error?.code === 'not_joined') await new Promise((r) => setTimeout(r, 50));
           else throw new Error(JSON.stringify(ack));
         } catch (err) {
@@ -113,11 +114,11 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
           // no ack (the node died): resend the same clientId
         }
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 100)); // the senders' pace (ten a second), not a wait
     }
   });
 
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitFor(() => acked.size > 20, { timeoutMs: 20_000, what: 'messages acknowledged before the crash' });
   const ackedBeforeKill = acked.size;
   backends[0]!.alive = false;
   await nodeA.crash();
@@ -126,7 +127,8 @@ it('loses no acknowledged message and shows none twice when a node dies under 50
     what: 'every client of the dead node to reconnect',
   });
   expect((await cluster.nodes[1]!.node.io.local.fetchSockets()).length).toBe(onA + onB);
-  await new Promise((r) => setTimeout(r, 1500));
+  const ackedAtReconnect = acked.size;
+  await waitFor(() => acked.size > ackedAtReconnect + 20, { timeoutMs: 20_000, what: 'messages after the failover' });
   sending = false;
   await Promise.all(senders);
   expect(ackedBeforeKill).toBeGreaterThan(20);

@@ -155,8 +155,13 @@ describe('the malicious viewer', () => {
       auth: w.auth,
       body: { name: 'Board meeting (renamed)' },
     });
-    await waitFor(() => mallory.eventsOf('chat.message.new').some((e) => JSON.stringify(e).includes('still here')));
-    await new Promise((r) => setTimeout(r, 200));
+    // a message after the changes, on the same bus: once mallory has it, their events would have come first
+    expect((await w.alice.request('message.send', { channelId: w.watched.id, text: 'after the changes' })).ok).toBe(
+      true,
+    );
+    await waitFor(() =>
+      mallory.eventsOf('chat.message.new').some((e) => JSON.stringify(e).includes('after the changes')),
+    );
     const leaked = mallory.events.filter(
       (e) => e.type.startsWith('stream.') || JSON.stringify(e).includes(created.body.id),
     );
