@@ -7,7 +7,7 @@ export { launchChromium, screenshot, SCREENSHOTS, watchConsole } from './browser
 export { ensureDashboardBuilt, ROOT } from './dashboard-build';
 export { startTestDnsServer, type TestDnsServer } from './dns-server';
 export { startEdgeTest, waitForStatus, type EdgeTest } from './edge';
-export { ffprobe, publish, type ProbedStream, type Publisher } from './media';
+export { ffprobe, isListening, publish, type ProbedStream, type Publisher } from './media';
 export { spawnPlatform, startTestPlatform, testEnv, type PlatformProcess, type TestPlatform } from './platform';
 export { startReceiver, type Answer, type Received, type Receiver } from './receiver';
 export { connect, refusal, type TestClient } from './socket';

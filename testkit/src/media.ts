@@ -1,5 +1,6 @@
 // ffmpeg as a publisher (a generated picture and tone over RTMP, like OBS) and ffprobe's view of what came out.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Publisher {
   proc: ChildProcess;
@@ -109,6 +110,27 @@ export function ffprobe(
       clearTimeout(timer);
       if (code === 0) resolve(JSON.parse(out));
       else reject(new Error(`ffprobe ${input} failed (${code}): ${err}`));
+    });
+  });
+}
+
+/**
+ * True once something on this machine listens on the TCP port, read from the kernel's socket table: a probe
+ * connection would be taken by a server that accepts only one (ffmpeg's `-listen 1`).
+ */
+export function isListening(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((table) => {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      return false;
+    }
+    // columns: sl local_address rem_address st …; st 0A is LISTEN
+    return text.split('\n').some((line) => {
+      const [, local, , state] = line.trim().split(/\s+/);
+      return state === '0A' && local?.endsWith(`:${hex}`);
     });
   });
 }

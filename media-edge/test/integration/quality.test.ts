@@ -41,7 +41,7 @@ function watchSpeed(streamId: string) {
     while (!stopped) {
       const speed = (await t.call('GET', `/streams/${streamId}`)).body.ingest?.speed as number | undefined;
       if (speed !== undefined) speeds.push(speed);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 500)); // the sampling interval of this monitor, not a wait
     }
   })();
   return {

@@ -1,6 +1,7 @@
 // Restream: the edge pushes the source to a second local RTMP server; a failing target affects nothing else and
 // its error tells the tenant nothing of the network. Loopback targets are allowed here by the operator's list.
 import { freePort, tempDir, waitFor } from '@beamline/core/testing';
+import { isListening } from '@beamline/testkit';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobe, oneRungProfile, publish, startEdgeTest, text, waitForStatus, type EdgeTest } from '../support';
@@ -41,7 +42,7 @@ describe('restream', () => {
       { stdio: 'ignore' },
     );
     const receiverExit = new Promise<number | null>((r) => receiver.once('exit', (code) => r(code)));
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => isListening(port), { what: 'the receiving ffmpeg to listen' });
     const profile = await oneRungProfile(t.call);
     const created = await t.call('POST', '/streams', {
       name: 'Simulcast',
