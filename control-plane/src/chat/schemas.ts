@@ -11,7 +11,13 @@ const userId = z
   .openapi({ description: "The end user's id in your system", example: 'user-42' });
 const userIds = z.array(userId).max(10_000);
 
-export const ChannelSchema = ChannelEntity.openapi('Channel');
+/**
+ * A protocol schema named in the OpenAPI document. It is rebuilt from its shape here: a zod schema made before
+ * @hono/zod-openapi was first loaded in the process has no `.openapi` (zod copies methods when it builds one).
+ */
+const named = <S extends z.ZodRawShape>(schema: z.ZodObject<S>, name: string) => z.object(schema.shape).openapi(name);
+
+export const ChannelSchema = named(ChannelEntity, 'Channel');
 
 export const ChannelInputSchema = z
   .strictObject({
@@ -26,7 +32,7 @@ export const ChannelInputSchema = z
 
 export const ChannelUpdateSchema = ChannelInputSchema.omit({ type: true }).openapi('ChannelUpdate');
 
-export const MessageSchema = ChatMessageSchema.openapi('ChatMessage');
+export const MessageSchema = named(ChatMessageSchema, 'ChatMessage');
 
 export const MessageQuery = z.object({
   limit: z.coerce
