@@ -7,7 +7,6 @@ import { paginate } from '../http/pagination';
 import { APP_SECURITY, appRoute, ok } from '../http/route';
 import { AppIdParams, ERROR_RESPONSES, idParam, page, PageQuery } from '../http/schemas';
 import { appCtxOf } from '../http/auth';
-import { usageFor } from '../usage';
 import { uploadsOf, type ChatServices } from '@beamline/chat';
 import { UploadSchema } from './schemas';
 import { requireUploader, uploaderOf, USER_TOKEN_HEADER } from './uploader';
@@ -80,7 +79,7 @@ export function uploadRoutes(
     async (c) => {
       const uploader = await uploaderOf(c, deps, chat);
       const appId = c.get('app')!.id;
-      const plan = await usageFor(deps).plans.planOf(appId);
+      const plan = await deps.usage.plans.planOf(appId);
       const doc = await uploads.store({
         appId,
         uploader,

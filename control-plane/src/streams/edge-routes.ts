@@ -23,7 +23,6 @@ import type { ControlPlaneDeps } from '../deps';
 import { DomainError, Invalid, Unauthorized } from '../errors';
 import { ctxOf } from '../http/auth';
 import type { HttpEnv } from '../http/env';
-import { usageFor } from '../usage';
 import { playbackInfo, publishAuth, reportLifecycle, reportStats, reportUsage } from './edge';
 
 async function body<T extends z.ZodType>(raw: Request, schema: T): Promise<z.infer<T>> {
@@ -81,7 +80,7 @@ export function edgeRoutes(deps: ControlPlaneDeps) {
     c.set('actor', { type: 'edge' });
     await next();
   });
-  const usage = usageFor(deps);
+  const { usage } = deps;
   app.post('/internal/edge/publish-auth', async (c) => {
     const input = await body(c.req.raw, PublishAuthRequest);
     return c.json(await publishAuth(ctxOf(c), input, (ctx, stream) => usage.admitPublish(ctx, stream)), 200);

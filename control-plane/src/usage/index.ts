@@ -5,7 +5,7 @@ import type { RouteModule } from '../http/app';
 import { usageRoutes } from './routes';
 import { USAGE_TENANT_COLLECTIONS } from './service';
 
-export { usageFor, USAGE_INDEXES, type UsageService } from './service';
+export { USAGE_INDEXES, type UsageService } from './service';
 
 export function usageModules(deps: ControlPlaneDeps): RouteModule[] {
   return [{ routes: analyticsRoutes(), tenantCollections: USAGE_TENANT_COLLECTIONS }, { routes: usageRoutes(deps) }];

@@ -204,8 +204,3 @@ export class UsageService {
     await this.flush();
   }
 }
-
-/** The usage service of a control plane: the one its deps carry (controlPlaneDeps builds it). */
-export function usageFor(deps: { usage: UsageService }): UsageService {
-  return deps.usage;
-}
