@@ -58,9 +58,9 @@ it('keeps every acknowledged message through kill -9 and a restart', async () =>
           }
         }
         if (!sending) break;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 100)); // a refused or unanswered send is tried again at this pace
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // the senders' pace, so that the kill falls among messages
     }
   });
 

@@ -168,7 +168,11 @@ describe('ChatClient', () => {
     const received: string[] = [];
     alice.channel(room).on('message', (msg) => received.push(msg.id));
     let recovered = 0;
-    alice.on('resync', (r) => (recovered += r.recovered));
+    let resyncs = 0;
+    alice.on('resync', (r) => {
+      recovered += r.recovered;
+      resyncs++;
+    });
     await alice.channel(room).join();
     await bob.channel(room).join();
 
@@ -180,7 +184,7 @@ describe('ChatClient', () => {
       for (let i = 0; i < TOTAL; i++) {
         const msg = await bob.channel(room).send(`m${i}`);
         acked.push(msg.id);
-        await new Promise((r) => setTimeout(r, 40));
+        await new Promise((r) => setTimeout(r, 40)); // bob's pace, so that the restart falls among his messages
       }
     })().catch((err: unknown) => {
       sendError = err;
@@ -194,8 +198,8 @@ describe('ChatClient', () => {
     // Bob sent everything while alice was still away (she retries every 15 s): a real gap to fill.
     expect(alice.state).not.toBe('connected');
     expect(restarted).toBe(true);
-    await waitFor(() => received.length >= TOTAL, { timeoutMs: 30_000, what: 'alice to catch up' });
-    await new Promise((r) => setTimeout(r, 500)); // room for a late duplicate to show
+    // Bob is done: once alice's gap-fill has finished, nothing more can come (a duplicate would be here by now)
+    await waitFor(() => resyncs > 0 && received.length >= TOTAL, { timeoutMs: 30_000, what: 'alice to catch up' });
     expect(recovered, 'messages sent while alice was away came through gap-fill').toBeGreaterThan(0);
     expect(new Set(received).size).toBe(received.length);
     expect(received).toEqual(acked);

@@ -38,7 +38,9 @@ afterAll(async () => {
       // already gone
     }
   }
-  await new Promise((r) => setTimeout(r, 1000));
+  await waitFor(() => background.every((p) => p.exitCode !== null || p.signalCode !== null), {
+    what: 'the quickstart processes to exit',
+  }).catch(() => undefined); // cleanup goes on regardless
   rmSync(WORK, { recursive: true, force: true });
 });
 
