@@ -125,7 +125,7 @@ export async function startDrill(
           launches++;
           current = start(streamKey, Math.ceil((until - Date.now()) / 1000));
           await current.exited;
-          if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+          if (!stopped) await new Promise((r) => setTimeout(r, 1000)); // OBS waits before it reconnects
         }
       })();
       const stop = async () => {

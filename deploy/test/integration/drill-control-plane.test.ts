@@ -49,7 +49,7 @@ describe('drill: slow, then dead control plane', () => {
     expect(deadEnd.at - deadStart).toBeLessThan(10_000);
     for (let i = 0; i < 3; i++) {
       await drill.watch(live.playbackId);
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 1000)); // the point: playback holds for seconds of the outage
     }
 
     // 3. Recovery: the control plane restarts on the same store; publishing works again.

@@ -30,7 +30,7 @@ describe('drill: kill -9 and restarts under load', () => {
           else failed++;
         } catch {
           failed++; // the connection died with the process: not acknowledged, may or may not exist
-          await new Promise((r) => setTimeout(r, 200));
+          await new Promise((r) => setTimeout(r, 200)); // a writer's back-off while the process is down
         }
       }
     });

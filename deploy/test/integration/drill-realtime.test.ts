@@ -54,7 +54,7 @@ async function talk(ms: number, tag: string): Promise<{ sent: number; failed: nu
           sent++;
         } else failed++;
         // 1.5 messages a second per talker: under the default limit of 20 per 10 s.
-        await new Promise((r) => setTimeout(r, 650));
+        await new Promise((r) => setTimeout(r, 650)); // the talkers' pace is the load itself
       }
     }),
   );
@@ -98,8 +98,9 @@ async function crossNode(tag: string) {
 describe('drill: realtime nodes under chat load', () => {
   it('loses no acknowledged message when a node is killed -9, and its clients reconnect by themselves', async () => {
     await crossNode('before');
+    const before = acknowledged.size;
     const load = talk(8_000, 'kill');
-    await new Promise((r) => setTimeout(r, 2_000));
+    await waitFor(() => acknowledged.size >= before + 8, { what: 'the load to be under way' });
     await drill.cluster.kill('realtime-1', 'SIGKILL');
     const result = await load;
     await drill.cluster.waitReady('realtime-1', 30_000);
@@ -112,8 +113,9 @@ describe('drill: realtime nodes under chat load', () => {
   });
 
   it('keeps both nodes serving through a Redis restart, and the gap is in the history', async () => {
+    const before = acknowledged.size;
     const load = talk(6_000, 'redis');
-    await new Promise((r) => setTimeout(r, 1_500));
+    await waitFor(() => acknowledged.size >= before + 6, { what: 'the load to be under way' });
     await drill.cluster.restartRedis();
     const result = await load;
     console.info(`realtime Redis drill: ${result.sent} acknowledged, ${result.failed} refused`);
