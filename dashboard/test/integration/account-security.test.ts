@@ -6,6 +6,7 @@ import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiClient,
   ensureDashboardBuilt,
   launchChromium,
   screenshot,
@@ -28,12 +29,7 @@ let recoveryCodes: string[] = [];
 beforeAll(async () => {
   ensureDashboardBuilt();
   platform = await startTestPlatform({ DEV_OUTBOX: 'true', OPERATOR_EMAILS: operatorEmail });
-  const operator = await fetch(`${platform.urls.api}/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: operatorEmail, password: operatorPassword }),
-  });
-  expect(operator.status).toBe(201);
+  await ApiClient.at(platform.urls.api).register(operatorEmail, operatorPassword);
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(15_000);

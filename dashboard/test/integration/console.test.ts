@@ -5,6 +5,7 @@ import { setServers } from 'node:dns';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  newDeveloperApp,
   ensureDashboardBuilt,
   launchChromium,
   screenshot,
@@ -44,10 +45,9 @@ beforeAll(async () => {
   dns = await startTestDnsServer();
   setServers([dns.address]); // the in-process control plane verifies domains against this loopback DNS server
   platform = await startTestPlatform();
-  const reg = await call('POST', '/v1/auth/register', undefined, { ...account, name: 'Grace Hopper' });
-  const app = await call('POST', '/v1/apps', reg.body.accessToken, { name: 'Brand Co' });
-  ids.appId = app.body.app.id;
-  const stream = await call('POST', `/v1/apps/${ids.appId}/streams`, reg.body.accessToken, { name: 'Keynote' });
+  const dev = await newDeveloperApp(platform.urls.api, { ...account, name: 'Grace Hopper', appName: 'Brand Co' });
+  ids.appId = dev.appId;
+  const stream = await call('POST', `/v1/apps/${ids.appId}/streams`, dev.token, { name: 'Keynote' });
   ids.playbackId = stream.body.playbackId;
   browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]);
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });

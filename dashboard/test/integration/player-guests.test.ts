@@ -4,6 +4,8 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiClient,
+  newDeveloperApp,
   ensureDashboardBuilt,
   launchChromium,
   screenshot,
@@ -47,15 +49,7 @@ async function newContext() {
 beforeAll(async () => {
   ensureDashboardBuilt();
   platform = await startTestPlatform();
-  const registered = await fetch(`${platform.urls.api}/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ownerEmail, password: PASSWORD }),
-  });
-  const token = ((await registered.json()) as { accessToken: string }).accessToken;
-  owner = { token, appId: '' };
-  const app = await call<{ app: { id: string } }>('POST', '/v1/apps', { name: 'Open studio' });
-  owner.appId = app.body.app.id;
+  owner = await newDeveloperApp(platform.urls.api, { email: ownerEmail, password: PASSWORD, appName: 'Open studio' });
   browser = await launchChromium();
 });
 
@@ -176,11 +170,7 @@ describe('the stream page', () => {
 
     // A viewer of the app sees the stream without its key and without the reset button.
     const email = `viewer-${Date.now()}@example.com`;
-    await fetch(`${platform.urls.api}/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
+    await ApiClient.at(platform.urls.api).register(email, PASSWORD);
     const invitation = await call<{ token: string }>('POST', `/v1/apps/${owner.appId}/members/invitations`, {
       email,
       role: 'viewer',
