@@ -15,9 +15,9 @@ import { freePort } from '@beamline/core/testing';
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { segmentSecondsOf, type LadderProfile } from '../../media-edge/src/ladder/profile';
-import { startEdgeTest, waitForStatus } from '@beamline/testkit';
+import { launchChromium, startEdgeTest, waitForStatus } from '@beamline/testkit';
 import { median } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 46);
@@ -235,18 +235,7 @@ async function measure(player: Player, script: string, { mode, profileSegment }:
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(page(stream.hlsUrl));
   }).listen(port, '127.0.0.1');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchChromium();
   const pageErrors: string[] = [];
   // A viewer in a window of its own (a context each, so neither is a background tab).
   const open = async () => {

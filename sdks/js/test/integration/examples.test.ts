@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, ROOT, startTestPlatform, waitFor, type TestPlatform } from '@beamline/testkit';
+import { freePort, launchChromium, ROOT, startTestPlatform, waitFor, type TestPlatform } from '@beamline/testkit';
 import { decodeToken } from '../../src/index';
 import { createTestApp } from './helpers';
 
@@ -56,10 +56,7 @@ it('serves tokens from the example backend and chats on the example page', async
   expect(hook.status).toBe(400);
   expect(await (await fetch(`${base}/../../package.json`)).text()).not.toContain('workspaces');
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const ada = await browser.newPage();
   const bob = await browser.newPage();
   await ada.goto(`${base}/?user=ada`);

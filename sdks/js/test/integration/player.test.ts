@@ -4,10 +4,10 @@ import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '@beamline/core/testing';
-import { publish, type Publisher, startTestPlatform, type TestPlatform } from '@beamline/testkit';
+import { launchChromium, publish, type Publisher, startTestPlatform, type TestPlatform } from '@beamline/testkit';
 import { Platform } from '../../src/index';
 import { createTestApp } from './helpers';
 
@@ -58,18 +58,7 @@ it('plays a signed live stream and refreshes its expiring token without stopping
   });
   const stream = await sdk.streams.create({ name: 'Player', playbackPolicy: 'signed', profileId: profile.id });
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  browser = await launchChromium();
   const tab = await browser.newPage();
   let minted = 0;
   await tab.exposeFunction('mintToken', () => {

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { freePort, ROOT, testEnv, waitFor } from '@beamline/testkit';
+import { freePort, launchChromium, ROOT, testEnv, waitFor } from '@beamline/testkit';
 import { codeBlocks } from './markdown';
 
 // Inside the checkout, as the quickstart asks, so `@beamline/sdk` resolves from the workspace.
@@ -86,10 +86,7 @@ it('runs every block of the QUICKSTART in order and the page works', async () =>
   }
 
   // What the reader does last: open the page, chat, watch.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${appPort}/`);
   await tab.waitForFunction(() => document.querySelector('#status')?.textContent === 'chat: connected', null, {
