@@ -49,7 +49,8 @@ export interface SenderOptions {
   onResult?: (result: SendResult) => void;
 }
 
-export function createSender(opts: SenderOptions): Sender {
+/** A sender, and how many of its keep-alive connections to an origin wait for their next attempt. */
+export function createSender(opts: SenderOptions): Sender & { idleConnections(origin: string): number } {
   const now = opts.now ?? (() => new Date());
   // One pool of keep-alive connections per origin for every attempt; each new socket is checked by guardedLookup.
   const agent = new Agent({
@@ -103,6 +104,11 @@ export function createSender(opts: SenderOptions): Sender {
 
   return {
     send,
+    idleConnections(origin) {
+      const stats = agent.stats[origin];
+      if (!stats) return 0;
+      return 'free' in stats ? stats.free : stats.connected && stats.running === 0 && stats.pending === 0 ? 1 : 0;
+    },
     async close() {
       await agent.close();
       deadlines.close();

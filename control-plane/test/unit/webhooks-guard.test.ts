@@ -1,7 +1,8 @@
 // The SSRF guard and the retry rules as pure functions, and the guard again at delivery time with
 // injected DNS answers (DNS that changes after registration, or between the check and the connect).
 import { describe, expect, it } from 'vitest';
-import { startReceiver } from '../integration/webhooks-support';
+import { waitFor } from '@beamline/core/testing';
+import { startReceiver } from '@beamline/testkit/receiver';
 import { checkDestination, DESTINATION_CHECK_TTL_MS, DestinationRefused, type DestinationPolicy } from '@beamline/core';
 import { judgeAttempt } from '../../src/webhooks/attempt';
 import { isRetryable, nextRetryDelay, parseRetryAfter, parseRetrySchedule } from '../../src/webhooks/retry';
@@ -127,8 +128,8 @@ describe('the sender', () => {
       const checksAfterFirst = calls; // the check, then the socket's own look-up
       answer = ['10.0.0.1'];
       now += DESTINATION_CHECK_TTL_MS - 1;
-      // undici puts the socket back in its pool a moment after the answer, and the sender does not show its pool
-      await new Promise((r) => setTimeout(r, 20));
+      const origin = new URL(url).origin; // undici puts the socket back in its pool a moment after the answer
+      await waitFor(() => sender.idleConnections(origin) > 0, { intervalMs: 1, what: 'the connection to be idle' });
       expect(await send()).toMatchObject({ status: 200 }); // the check stands, on the connection it guarded
       expect(calls).toBe(checksAfterFirst);
       now += 2;
