@@ -9,7 +9,8 @@ import {
   type DocumentStore,
   type EventBus,
 } from '@beamline/core';
-import { connect, freePort, tempDir, type TestClient } from '@beamline/testkit';
+import { freePort, tempDir } from '@beamline/core/testing';
+import { connect, type TestClient } from '@beamline/testkit/socket';
 import {
   newId,
   randomToken,
@@ -171,7 +172,8 @@ export async function createApp(cluster: Pick<TestCluster, 'store' | 'box'>): Pr
   };
 }
 
-export { connect, refusal, waitFor, type TestClient } from '@beamline/testkit';
+export { waitFor } from '@beamline/core/testing';
+export { connect, refusal, type TestClient } from '@beamline/testkit/socket';
 
 /** A channel written into the store as the control plane writes one; `extra` overrides its fields. */
 export async function insertChannel(
