@@ -32,6 +32,11 @@ export interface ChatServices {
   counters: ChatCounters;
   log: Logger;
   now(): Date;
+  /**
+   * A new message's time: the clock's, but later than the last one this node stamped, so that messages a node
+   * takes one after another keep that order in history (which sorts by time, then id) even within a millisecond.
+   */
+  messageTime(): string;
   repos(appId: string): ChatRepos;
   /** The writes of new messages, grouped across sends. */
   messageWrites: MessageWrites;

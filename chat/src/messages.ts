@@ -104,7 +104,7 @@ export async function sendMessage(ctx: ChatCtx, input: SendInput): Promise<ChatM
     ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     ...(input.clientId ? { clientId: input.clientId } : {}),
     ...(shadowed ? { shadowed: true } : {}),
-    createdAt: ctx.chat.now().toISOString(),
+    createdAt: ctx.chat.messageTime(),
   };
   const stored: MessageDoc = { ...doc, appId: ctx.appId };
   try {

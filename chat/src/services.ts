@@ -17,11 +17,13 @@ export async function createChatServices(deps: {
   await deps.store.ensureIndexes(CHAT_INDEXES);
   const limits = { ...DEFAULT_CHAT_LIMITS, ...deps.limits };
   const slowModes = new Map<number, ReturnType<typeof createRateLimit>>();
+  const now = deps.now ?? (() => new Date());
   return {
     store: deps.store,
     events: deps.events,
     log: deps.log,
-    now: deps.now ?? (() => new Date()),
+    now,
+    messageTime: monotonicTime(now),
     repos: chatRepos(deps.store),
     messageWrites: messageWrites(deps.store),
     counters: {
@@ -51,5 +53,15 @@ export async function createChatServices(deps: {
         return limiter;
       },
     },
+  };
+}
+
+/** Times that never repeat nor go back on one node; a burst runs at most a second ahead of the clock. */
+function monotonicTime(now: () => Date): () => string {
+  let last = 0;
+  return () => {
+    const t = now().getTime();
+    last = t > last ? t : Math.min(last + 1, t + 1000);
+    return new Date(last).toISOString();
   };
 }
