@@ -351,9 +351,11 @@ function onDisconnecting(rt: RealtimeRuntime, socket: Socket): void {
   // Presence is recomputed once this socket has left its rooms.
   setImmediate(() => {
     for (const channelId of left) {
-      void getChannel(s.ctx, channelId)
+      const work = getChannel(s.ctx, channelId)
         .then((channel) => announcePresence(s, channelId, channel.type, false))
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => rt.settling.delete(work));
+      rt.settling.add(work);
     }
   });
 }

@@ -12,4 +12,9 @@ export interface RealtimeRuntime {
   /** To check the playback tokens of signed streams. */
   store: DocumentStore;
   secretBox: SecretBox;
+  /**
+   * Presence work still running after sockets left (it asks every node through the adapter): a stopping node
+   * waits for it before closing its Redis clients, whose publishes the adapter does not await.
+   */
+  settling: Set<Promise<unknown>>;
 }

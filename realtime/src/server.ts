@@ -103,6 +103,7 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     flood: { ...DEFAULT_FLOOD_LIMITS, ...deps.flood },
     store: deps.store,
     secretBox: deps.secretBox,
+    settling: new Set(),
   };
 
   io.use((socket, next) => {
@@ -197,6 +198,9 @@ export async function createRealtimeNode(deps: RealtimeDeps): Promise<RealtimeNo
     await new Promise<void>((resolve) => io.close(() => resolve()));
     for (const s of connections) s.destroy();
     clearInterval(sweep);
+    // Presence of the sockets that just left starts on the next turn; let it finish while the adapter can publish.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.allSettled(rt.settling);
     if (deps.redis) {
       deps.redis.pub.disconnect();
       deps.redis.sub.disconnect();
