@@ -55,6 +55,9 @@ const SEGMENT = /^seg_\d{5,10}\.ts$/;
 
 type Kind = 'master' | 'playlist' | 'segment' | 'thumbnail';
 
+/** Where a connection keeps its address key. */
+const CONNECTION_ADDRESS = Symbol('address');
+
 /** What a request asked for besides its path. */
 interface Query {
   token: string | null;
@@ -228,6 +231,18 @@ export function createHlsServer(opts: HlsServerOptions): Server {
     );
   }
 
+  /**
+   * The address a request is limited and counted by. Behind trusted proxies it is read from each request; else it
+   * is the connection's, worked out once per connection (parsing it costs more than the rest of a playlist hit).
+   */
+  function addressOf(req: IncomingMessage): string {
+    const forwarded = req.headers['x-forwarded-for'];
+    if (opts.trustProxy && typeof forwarded === 'string')
+      return addressKey(clientAddress(req.socket.remoteAddress, forwarded, opts.trustProxy));
+    const socket = req.socket as typeof req.socket & { [CONNECTION_ADDRESS]?: string };
+    return (socket[CONNECTION_ADDRESS] ??= addressKey(clientAddress(req.socket.remoteAddress, undefined, false)));
+  }
+
   const server = createServer((req, res) => {
     if (opts.ops?.(req, res)) return;
     const url = req.url ?? '/';
@@ -258,10 +273,7 @@ export function createHlsServer(opts: HlsServerOptions): Server {
     if (!isMedia) return fail(res, 404, 'not_found', 'No such route.');
     const search = q === -1 ? '' : url.slice(q + 1);
     const query = { token: queryParam(search, 'token'), vid: queryParam(search, 'vid') };
-    const forwarded = req.headers['x-forwarded-for'];
-    const address = addressKey(
-      clientAddress(req.socket.remoteAddress, typeof forwarded === 'string' ? forwarded : undefined, opts.trustProxy),
-    );
+    const address = addressOf(req);
     if (!limits.requests) return media(req, res, address, parts, query);
     limits.requests.consume(address).then(
       (wait) =>
