@@ -14,6 +14,7 @@ export * from './secrets';
 export * from './apikeys';
 export * from './events';
 export * from './jwtkeys';
+export * from './playback-token';
 export * from './metrics';
 export * from './lifecycle';
 export * from './mail';

@@ -1,5 +1,5 @@
 // Playback tokens: HS256 JWTs signed with one of the app's API secrets, the same ones the SDK can mint.
-import { findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
+import { checkPlaybackToken, findActiveApiKey, hmacKey, type DocumentStore, type SecretBox } from '@beamline/core';
 import type { PlaybackTokenClaims } from '@beamline/protocol';
 import jwt from 'jsonwebtoken';
 import type { AppCtx } from '../context';
@@ -32,10 +32,7 @@ export async function mintPlaybackToken(
   return { token: signPlaybackToken(key.secrets[0]!, claims), expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/**
- * Whether `token` is a playback token for this stream: HS256 with an active API key of the stream's own app (the
- * key's public half as `kid`), audience playback, `sub` = the playback id, `exp` in the future.
- */
+/** Whether `token` opens this stream now (core's one check of playback tokens). */
 export async function verifyPlaybackToken(
   store: DocumentStore,
   box: SecretBox,
@@ -43,25 +40,5 @@ export async function verifyPlaybackToken(
   token: string,
   now: Date,
 ): Promise<boolean> {
-  const decoded = jwt.decode(token, { complete: true });
-  const payload = decoded?.payload;
-  if (!decoded || typeof payload !== 'object' || payload === null) return false;
-  const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : (payload as jwt.JwtPayload).kid;
-  if (typeof kid !== 'string') return false;
-  const key = await findActiveApiKey(store, box, kid, now);
-  if (!key || key.appId !== stream.appId) return false;
-  for (const secret of key.secrets) {
-    try {
-      const claims = jwt.verify(token, hmacKey(secret), {
-        algorithms: ['HS256'],
-        audience: 'playback',
-        subject: stream.playbackId,
-        clockTimestamp: Math.floor(now.getTime() / 1000),
-      }) as jwt.JwtPayload;
-      return typeof claims.exp === 'number';
-    } catch {
-      // the key's previous secret, while its rotation grace lasts
-    }
-  }
-  return false;
+  return (await checkPlaybackToken(store, box, stream, token, now)) === 'valid';
 }

@@ -2,8 +2,7 @@
 // playback token checked against the app's API secrets (on public streams a valid token only names its viewer).
 // A verification is cached under the app whose keys checked it and the token, so a token opens only streams of
 // the app whose key signed it.
-import { hmacKey, type Logger } from '@beamline/core';
-import jwt from 'jsonwebtoken';
+import { playbackClaims, playbackTokenKid, type Logger } from '@beamline/core';
 import type { ControlPlaneClient, PlaybackInfo } from '../control-plane';
 
 export type Denial = 'token_required' | 'token_invalid' | 'token_expired' | 'token_wrong_stream';
@@ -99,24 +98,11 @@ export class PlaybackAccess {
   private verify(info: PlaybackInfo, token: string, now: number): CachedToken {
     const until = now + this.ttlMs;
     const invalid: CachedToken = { appId: info.appId, sub: null, exp: 0, viewer: '', until };
-    const decoded = jwt.decode(token, { json: true });
-    const kid = decoded?.kid;
-    const key = typeof kid === 'string' ? info.keys.find((k) => k.key === kid) : undefined;
-    if (!key) return invalid;
-    for (const secret of key.secrets) {
-      try {
-        const claims = jwt.verify(token, hmacKey(secret), {
-          algorithms: ['HS256'],
-          audience: 'playback',
-          ignoreExpiration: true,
-        }) as jwt.JwtPayload;
-        if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return invalid;
-        const viewer = typeof claims.viewerId === 'string' ? `v:${claims.viewerId}` : `t:${token.slice(-24)}`;
-        return { appId: info.appId, sub: claims.sub, exp: claims.exp, viewer, until };
-      } catch {
-        // try the key's previous secret while its rotation grace lasts
-      }
-    }
-    return invalid;
+    const kid = playbackTokenKid(token);
+    const key = kid ? info.keys.find((k) => k.key === kid) : undefined;
+    const claims = key ? playbackClaims(token, key.secrets) : null;
+    if (!claims) return invalid;
+    const viewer = claims.viewerId ? `v:${claims.viewerId}` : `t:${token.slice(-24)}`;
+    return { appId: info.appId, sub: claims.sub, exp: claims.exp, viewer, until };
   }
 }
